@@ -1,0 +1,183 @@
+"""The command line: a thin layer over the library.
+
+Run ``securitization --help`` (or ``python -m securitization --help``). Every command that
+reads tables takes files and folders (default: the bundled cases), validates them, and
+exits with status 1 on invalid input, printing every problem with file, row and column.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from . import __version__
+from ._io import atomic_write_text, guard_inputs
+from .codebook import Codebook, load_codebook
+from .errors import MissingDependencyError, SecuritizationError, ValidationError
+from .tables import Dataset, load
+
+__all__ = ["main"]
+
+COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {}
+
+
+def _command(fn: Callable[[argparse.Namespace], int]) -> Callable[[argparse.Namespace], int]:
+    COMMANDS[fn.__name__.removeprefix("cmd_").replace("_", "-")] = fn
+    return fn
+
+
+def _codebook(args: argparse.Namespace) -> Codebook:
+    return load_codebook(args.codebook)
+
+
+def _dataset(args: argparse.Namespace) -> Dataset:
+    paths = args.paths or None
+    return load(paths, codebook=_codebook(args), include_bundled=bool(getattr(args, "compare_bundled", False)))
+
+
+def _emit(text: str, out: str | None, inputs: Sequence[str] = ()) -> None:
+    if out:
+        guard_inputs(out, inputs)
+        atomic_write_text(out, text)
+        print(f"wrote {out}", file=sys.stderr)
+    else:
+        sys.stdout.write(text)
+
+
+@_command
+def cmd_score(args: argparse.Namespace) -> int:
+    from .scoring import score
+
+    ds = _dataset(args)
+    scores = score(ds, by=args.by)
+    _emit(scores.render(args.format, level=args.level), args.out, [f.path for f in ds.files])
+    return 0
+
+
+@_command
+def cmd_explain(args: argparse.Namespace) -> int:
+    from .scoring import score
+
+    ds = _dataset(args)
+    scores = score(ds, by="year" if args.year is not None else "case")
+    print(scores.explain(args.case, args.indicator, year=args.year))
+    return 0
+
+
+@_command
+def cmd_validate(args: argparse.Namespace) -> int:
+    ds = _dataset(args)
+    print(f"OK: {ds}")
+    for f in ds.files:
+        print(f"  {f.kind:9s} {f.rows:6d} rows  {f.path}")
+    return 0
+
+
+@_command
+def cmd_run(args: argparse.Namespace) -> int:
+    """Score the cases and write every comparison output to a folder."""
+    from .scoring import score
+
+    ds = _dataset(args)
+    out = Path(args.out)
+    scores = score(ds)
+    inputs = [f.path for f in ds.files]
+    written = []
+    for name, text in (
+        ("scores.csv", scores.to_csv(level="wide")),
+        ("scores-indicators.csv", scores.to_csv(level="indicator")),
+        ("scores-dimensions.csv", scores.to_csv(level="dimension")),
+        ("scores-overall.csv", scores.to_csv(level="overall")),
+        ("scores.md", scores.to_markdown(level="wide")),
+        ("scores.tex", scores.to_latex(level="wide")),
+        ("scores.json", scores.to_json()),
+    ):
+        guard_inputs(out / name, inputs)
+        written.append(atomic_write_text(out / name, text))
+    print(scores)
+    for p in written:
+        print(f"wrote {p}", file=sys.stderr)
+    return 0
+
+
+@_command
+def cmd_codebook(args: argparse.Namespace) -> int:
+    _emit(_codebook(args).to_markdown(), args.out)
+    return 0
+
+
+def _parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(
+        prog="securitization",
+        description="Score how intensely governments securitize migration (Bourbeau 2011) from coded evidence.",
+    )
+    p.add_argument("--version", action="version", version=f"securitization {__version__}")
+    sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    def common(sp: argparse.ArgumentParser, paths: bool = True) -> None:
+        if paths:
+            sp.add_argument(
+                "paths", nargs="*", metavar="PATH", help="table files or folders (default: the bundled cases)"
+            )
+        sp.add_argument(
+            "--codebook", default=None, help="a codebook .toml file or a bundled name (default bourbeau-2011)"
+        )
+
+    sp = sub.add_parser("score", help="score cases and print or write the table")
+    common(sp)
+    sp.add_argument(
+        "--by", choices=["case", "year"], default="case", help="one score per case, or per year within each case"
+    )
+    sp.add_argument("--format", choices=["table", "csv", "md", "latex", "json"], default="table")
+    sp.add_argument(
+        "--level",
+        choices=["indicator", "dimension", "overall", "wide"],
+        default=None,
+        help="which table to export (csv/md/latex; default wide)",
+    )
+    sp.add_argument("--out", default=None, help="write to this file (atomically) instead of standard output")
+    sp.add_argument("--compare-bundled", action="store_true", help="score the given tables next to the bundled cases")
+
+    sp = sub.add_parser("explain", help="show the evidence trail behind one indicator score")
+    sp.add_argument("case")
+    sp.add_argument("indicator")
+    common(sp)
+    sp.add_argument("--year", type=int, default=None, help="explain one calendar year of the case")
+
+    sp = sub.add_parser("validate", help="check tables and list every problem (exit 1 if any)")
+    common(sp)
+
+    sp = sub.add_parser("run", help="score the cases and write tables (and charts) to a folder")
+    common(sp)
+    sp.add_argument("--out", default="out", help="output folder (default out/)")
+    sp.add_argument("--compare-bundled", action="store_true", help="score the given tables next to the bundled cases")
+
+    sp = sub.add_parser("codebook", help="print the codebook for coders (Markdown)")
+    common(sp, paths=False)
+    sp.add_argument("--out", default=None)
+    return p
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; return the exit status."""
+    args = _parser().parse_args(argv)
+    try:
+        return COMMANDS[args.command](args)
+    except ValidationError as exc:
+        print(exc, file=sys.stderr)
+        return 1
+    except MissingDependencyError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 3
+    except SecuritizationError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    except FileNotFoundError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

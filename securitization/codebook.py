@@ -1,0 +1,516 @@
+"""The codebook: indicators, scale, weights and aggregation rules, loaded from TOML.
+
+The codebook is data, not code. :func:`load_codebook` reads a TOML file (the default
+``bourbeau-2011`` codebook ships with the package), validates it into the typed models
+below, and reports every problem at once, naming the file and the key.
+
+A codebook file may extend another one with ``extends`` in its ``[codebook]`` table: the
+tables of the base are updated with the new file's, indicators and dimensions are merged
+by ``code`` (a new code is added, an existing code is replaced whole) and ``drop`` lists
+indicator codes to remove. See ``indicators/README.md`` for the full format.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import math
+import tomllib
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import ValidationError as PydanticValidationError
+
+from .errors import CodebookError, ParameterError, Problem
+
+__all__ = [
+    "Aggregation",
+    "AggregationRuleName",
+    "Blend",
+    "Codebook",
+    "Dimension",
+    "Indicator",
+    "ItemRule",
+    "Level",
+    "MeasureRule",
+    "Scale",
+    "load_codebook",
+]
+
+AggregationRuleName = Literal["arithmetic", "geometric", "median", "copeland"]
+ItemRuleName = Literal["weighted_mean", "median", "max", "top_k_mean"]
+CoderRuleName = Literal["median", "mean", "first"]
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Level(_Model):
+    """One level of the ordinal scale."""
+
+    value: int
+    label: str = Field(min_length=1)
+    description: str = ""
+
+
+class Scale(_Model):
+    """The ordinal scale every indicator is coded and scored on (default 0-4)."""
+
+    name: str = "intensity"
+    min: int = 0
+    max: int = 4
+    levels: tuple[Level, ...]
+
+    @model_validator(mode="after")
+    def _levels_cover_range(self) -> Scale:
+        if self.max <= self.min:
+            raise ValueError(f"max ({self.max}) must be greater than min ({self.min})")
+        values = [lv.value for lv in self.levels]
+        expected = list(range(self.min, self.max + 1))
+        if values != expected:
+            raise ValueError(f"levels must list every integer from min to max in order, {expected}; got {values}")
+        return self
+
+    @property
+    def values(self) -> tuple[int, ...]:
+        """The level values, in order."""
+        return tuple(lv.value for lv in self.levels)
+
+    @property
+    def labels(self) -> tuple[str, ...]:
+        """The level labels, in order."""
+        return tuple(lv.label for lv in self.levels)
+
+    def band(self, score: float) -> str | None:
+        """Return the label of the band a score falls in (``None`` for a missing score).
+
+        Bands are half-open intervals centred on the levels: level ``v`` covers
+        ``[v - 0.5, v + 0.5)``, the first and last bands extend to the scale's ends.
+        """
+        if score is None or not math.isfinite(score):
+            return None
+        idx = math.floor(score - self.min + 0.5)
+        idx = min(max(idx, 0), len(self.levels) - 1)
+        return self.levels[idx].label
+
+
+class ItemRule(_Model):
+    """How an indicator's coded items combine into one score."""
+
+    rule: ItemRuleName = "weighted_mean"
+    k: int | None = Field(default=None, ge=1)
+
+    @model_validator(mode="after")
+    def _k_for_top_k(self) -> ItemRule:
+        if self.rule == "top_k_mean" and self.k is None:
+            raise ValueError("rule 'top_k_mean' needs k (the number of top items to average)")
+        return self
+
+
+class MeasureRule(_Model):
+    """How one quantitative measure becomes a score on the scale."""
+
+    measure: str = Field(min_length=1)
+    label: str = ""
+    statistic: Literal["mean", "max", "last", "change"] = "mean"
+    per: Literal["population"] | None = None
+    per_scale: float = Field(default=1.0, gt=0)
+    mapping: Literal["thresholds", "minmax", "reference"] = "thresholds"
+    thresholds: tuple[float, ...] | None = None
+    reference_case: str | None = None
+    reference_level: float | None = None
+    weight: float = Field(default=1.0, gt=0)
+
+    @model_validator(mode="after")
+    def _mapping_parameters(self) -> MeasureRule:
+        if self.mapping == "thresholds":
+            if not self.thresholds:
+                raise ValueError("mapping 'thresholds' needs a list of thresholds")
+            if any(b <= a for a, b in zip(self.thresholds, self.thresholds[1:], strict=False)):
+                raise ValueError(f"thresholds must increase strictly; got {list(self.thresholds)}")
+        if self.mapping == "reference" and not self.reference_case:
+            raise ValueError("mapping 'reference' needs reference_case")
+        return self
+
+
+class Blend(_Model):
+    """Relative weights of coded items and measures in an indicator's score."""
+
+    items: float = Field(default=1.0, ge=0)
+    measures: float = Field(default=1.0, ge=0)
+
+    @model_validator(mode="after")
+    def _not_both_zero(self) -> Blend:
+        if self.items + self.measures <= 0:
+            raise ValueError("blend weights of items and measures cannot both be zero")
+        return self
+
+
+class Dimension(_Model):
+    """A group of indicators (institutional, practice) scored together."""
+
+    code: str = Field(min_length=1)
+    name: str
+    weight: float = Field(default=1.0, gt=0)
+    description: str = ""
+
+
+class Indicator(_Model):
+    """One indicator: what it measures, how it is coded and how it is scored."""
+
+    code: str = Field(min_length=1)
+    name: str
+    dimension: str
+    weight: float = Field(default=1.0, gt=0)
+    definition: str
+    kinds: tuple[str, ...] = Field(min_length=1)
+    items: ItemRule = ItemRule()
+    measures: tuple[MeasureRule, ...] = ()
+    blend: Blend = Blend()
+    anchors: dict[int, str]
+
+
+class Aggregation(_Model):
+    """How indicators combine into dimensions and dimensions into the overall score."""
+
+    dimension: AggregationRuleName = "arithmetic"
+    overall: AggregationRuleName = "arithmetic"
+    overall_from: Literal["dimensions", "indicators"] = "dimensions"
+    min_coverage: float = Field(default=0.5, ge=0, le=1)
+    coders: CoderRuleName = "median"
+    geometric_offset: float = Field(default=1.0, ge=0)
+
+
+class Codebook(_Model):
+    """A validated codebook. Build one with :func:`load_codebook`."""
+
+    id: str = Field(min_length=1)
+    version: str = Field(min_length=1)
+    title: str = ""
+    description: str = ""
+    credit: str = ""
+    fiscal_year_start_month: int = Field(default=10, ge=1, le=12)
+    min_alpha: float = Field(default=0.667, ge=-1, le=1)
+    scale: Scale
+    kinds: dict[str, str]
+    aggregation: Aggregation = Aggregation()
+    dimensions: tuple[Dimension, ...] = Field(min_length=1)
+    indicators: tuple[Indicator, ...] = Field(min_length=1)
+    source: str = Field(default="", exclude=True)
+
+    @model_validator(mode="after")
+    def _cross_references(self) -> Codebook:
+        problems = []
+        dims = [d.code for d in self.dimensions]
+        codes = [i.code for i in self.indicators]
+        for dup in sorted({c for c in dims if dims.count(c) > 1}):
+            problems.append(f"dimension code {dup!r} is used more than once")
+        for dup in sorted({c for c in codes if codes.count(c) > 1}):
+            problems.append(f"indicator code {dup!r} is used more than once")
+        for ind in self.indicators:
+            if ind.dimension not in dims:
+                problems.append(f"indicator {ind.code!r} names dimension {ind.dimension!r}, which is not one of {dims}")
+            unknown = [k for k in ind.kinds if k not in self.kinds]
+            if unknown:
+                problems.append(f"indicator {ind.code!r} lists kinds {unknown} that are not in [kinds]")
+            missing = [v for v in self.scale.values if v not in ind.anchors]
+            extra = [v for v in ind.anchors if v not in self.scale.values]
+            if missing:
+                problems.append(f"indicator {ind.code!r} has no anchor for levels {missing}")
+            if extra:
+                problems.append(f"indicator {ind.code!r} has anchors for levels {extra} off the scale")
+            nlev = len(self.scale.values)
+            for m in ind.measures:
+                if m.thresholds is not None and len(m.thresholds) != nlev - 1:
+                    problems.append(
+                        f"indicator {ind.code!r}, measure {m.measure!r}: thresholds must have "
+                        f"{nlev - 1} values (one fewer than the scale's levels); "
+                        f"got {len(m.thresholds)}"
+                    )
+        for d in dims:
+            if d not in {i.dimension for i in self.indicators}:
+                problems.append(f"dimension {d!r} has no indicator")
+        if problems:
+            raise ValueError("; ".join(problems))
+        return self
+
+    # --- lookups ---------------------------------------------------------------------
+
+    @property
+    def indicator_codes(self) -> tuple[str, ...]:
+        """Indicator codes in codebook order."""
+        return tuple(i.code for i in self.indicators)
+
+    @property
+    def dimension_codes(self) -> tuple[str, ...]:
+        """Dimension codes in codebook order."""
+        return tuple(d.code for d in self.dimensions)
+
+    def indicator(self, code: str) -> Indicator:
+        """Return the indicator with this code (raises on an unknown code)."""
+        for ind in self.indicators:
+            if ind.code == code:
+                return ind
+        raise ParameterError.invalid("code", "Codebook.indicator", f"one of {list(self.indicator_codes)}", code)
+
+    def dimension(self, code: str) -> Dimension:
+        """Return the dimension with this code (raises on an unknown code)."""
+        for dim in self.dimensions:
+            if dim.code == code:
+                return dim
+        raise ParameterError.invalid("code", "Codebook.dimension", f"one of {list(self.dimension_codes)}", code)
+
+    def band(self, score: float) -> str | None:
+        """The label of the scale band a score falls in (see :meth:`Scale.band`)."""
+        return self.scale.band(score)
+
+    @property
+    def sha256(self) -> str:
+        """A hash of the validated content (stable across formatting and comments)."""
+        payload = json.dumps(self.model_dump(mode="json"), sort_keys=True, ensure_ascii=True)
+        return hashlib.sha256(payload.encode()).hexdigest()
+
+    @property
+    def label(self) -> str:
+        """``id`` and ``version``, as written into every result (e.g. ``bourbeau-2011 v1.0.0``)."""
+        return f"{self.id} v{self.version}"
+
+    def with_changes(
+        self,
+        *,
+        weights: Mapping[str, float] | None = None,
+        item_rule: ItemRuleName | None = None,
+        aggregation: Mapping[str, Any] | None = None,
+        drop: Sequence[str] = (),
+    ) -> Codebook:
+        """Return a copy with indicator weights, item rule or aggregation changed.
+
+        Used by the sensitivity analysis; the copy keeps the id and gets the version
+        suffix ``+modified`` so that results never pass for the original codebook's.
+        """
+        unknown = [c for c in [*(weights or {}), *drop] if c not in self.indicator_codes]
+        if unknown:
+            raise ParameterError.invalid(
+                "weights/drop", "Codebook.with_changes", f"indicator codes of {list(self.indicator_codes)}", unknown
+            )
+        inds = []
+        for ind in self.indicators:
+            if ind.code in drop:
+                continue
+            upd: dict[str, Any] = {}
+            if weights and ind.code in weights:
+                upd["weight"] = float(weights[ind.code])
+            if item_rule is not None:
+                upd["items"] = ItemRule(rule=item_rule, k=ind.items.k or (3 if item_rule == "top_k_mean" else None))
+            inds.append(ind.model_copy(update=upd))
+        kept_dims = tuple(d for d in self.dimensions if d.code in {i.dimension for i in inds})
+        agg = self.aggregation.model_copy(update=dict(aggregation or {}))
+        data = self.model_dump()
+        data.update(
+            indicators=[i.model_dump() for i in inds],
+            dimensions=[d.model_dump() for d in kept_dims],
+            aggregation=agg.model_dump(),
+            version=self.version + "+modified",
+        )
+        return Codebook.model_validate({**data, "source": self.source})
+
+    # --- output ----------------------------------------------------------------------
+
+    def to_markdown(self) -> str:
+        """The codebook as a Markdown document for coders."""
+        out = [f"# {self.title or self.id}", "", f"Codebook `{self.id}`, version {self.version}."]
+        if self.description:
+            out += ["", " ".join(self.description.split())]
+        if self.credit:
+            out += ["", "*Credit.* " + " ".join(self.credit.split())]
+        out += ["", f"## Scale: {self.scale.name}", "", "| level | label | meaning |", "|---|---|---|"]
+        out += [f"| {lv.value} | {lv.label} | {lv.description} |" for lv in self.scale.levels]
+        out += ["", "## Evidence kinds", "", "| kind | what it is |", "|---|---|"]
+        out += [f"| `{k}` | {v} |" for k, v in self.kinds.items()]
+        for dim in self.dimensions:
+            out += ["", f"## Dimension: {dim.name} (`{dim.code}`, weight {dim.weight:g})"]
+            if dim.description:
+                out += ["", dim.description]
+            for ind in (i for i in self.indicators if i.dimension == dim.code):
+                out += ["", f"### {ind.code} {ind.name} (weight {ind.weight:g})", ""]
+                out += [" ".join(ind.definition.split()), ""]
+                out += [f"*Kinds:* {', '.join(f'`{k}`' for k in ind.kinds)}.", ""]
+                rule = ind.items.rule + (f" (k = {ind.items.k})" if ind.items.rule == "top_k_mean" else "")
+                out += [f"*Items rule:* {rule}."]
+                for m in ind.measures:
+                    per = f" per {m.per_scale:g} {m.per}" if m.per else ""
+                    how = (
+                        f"thresholds {list(m.thresholds or ())}"
+                        if m.mapping == "thresholds"
+                        else m.mapping + (f" to {m.reference_case}" if m.reference_case else "")
+                    )
+                    out += [f"*Measure:* `{m.measure}` ({m.statistic}{per}, {how}, weight {m.weight:g})."]
+                if ind.measures:
+                    out += [f"*Blend:* items {ind.blend.items:g}, measures {ind.blend.measures:g}."]
+                out += ["", "| level | anchor: give this level when |", "|---|---|"]
+                for lv in self.scale.levels:
+                    out += [f"| {lv.value} {lv.label} | {ind.anchors[lv.value]} |"]
+        agg = self.aggregation
+        out += [
+            "",
+            "## Aggregation",
+            "",
+            f"- coders on one item: {agg.coders}",
+            f"- indicators to dimensions: {agg.dimension}",
+            f"- overall from {agg.overall_from}: {agg.overall}",
+            f"- minimum coverage (share of weight with a score): {agg.min_coverage:g}",
+            f"- reliability gate (Krippendorff's alpha): {self.min_alpha:g}",
+            "",
+        ]
+        return "\n".join(out)
+
+
+# --- loading ---------------------------------------------------------------------------
+
+
+def _read_toml(path: Path) -> dict[str, Any]:
+    try:
+        with path.open("rb") as fh:
+            return tomllib.load(fh)
+    except FileNotFoundError:
+        raise CodebookError(
+            [Problem(file=str(path), row=None, column=None, value=None, expected="an existing TOML file")]
+        ) from None
+    except tomllib.TOMLDecodeError as exc:
+        raise CodebookError(
+            [Problem(file=str(path), row=None, column=None, value=None, expected=f"valid TOML ({exc})")]
+        ) from None
+
+
+def _resolve(name_or_path: str | Path, relative_to: Path | None = None) -> Path:
+    from .datasets import codebook_path
+
+    p = Path(name_or_path)
+    if p.suffix == ".toml":
+        if not p.is_absolute() and relative_to is not None and (relative_to / p).exists():
+            return relative_to / p
+        return p
+    return codebook_path(str(name_or_path))
+
+
+def _merge(base: dict[str, Any], new: dict[str, Any]) -> dict[str, Any]:
+    out = dict(base)
+    for key, value in new.items():
+        if key in ("indicators", "dimensions"):
+            merged = {item.get("code"): item for item in base.get(key, [])}
+            for item in value:
+                merged[item.get("code")] = item
+            out[key] = list(merged.values())
+        elif isinstance(value, dict) and isinstance(base.get(key), dict) and key != "scale":
+            out[key] = {**base[key], **value}
+        else:
+            out[key] = value
+    return out
+
+
+def _raw(path: Path, seen: tuple[Path, ...] = ()) -> dict[str, Any]:
+    if path.resolve() in seen:
+        raise CodebookError(
+            [
+                Problem(
+                    file=str(path), row=None, column="codebook.extends", value=str(path), expected="no cycle of extends"
+                )
+            ]
+        )
+    data = _read_toml(path)
+    head = data.get("codebook", {})
+    base_name = head.pop("extends", None) if isinstance(head, dict) else None
+    drop = head.pop("drop", []) if isinstance(head, dict) else []
+    if base_name is not None:
+        base = _raw(_resolve(base_name, path.parent), (*seen, path.resolve()))
+        data = _merge(base, data)
+    if drop:
+        data["indicators"] = [i for i in data.get("indicators", []) if i.get("code") not in drop]
+    return data
+
+
+def _loc_name(raw: dict[str, Any], loc: tuple[int | str, ...]) -> str:
+    parts: list[str] = []
+    node: Any = raw
+    for key in loc:
+        if isinstance(key, int):
+            code = None
+            if isinstance(node, list) and key < len(node) and isinstance(node[key], dict):
+                code = node[key].get("code") or node[key].get("measure") or node[key].get("label")
+            parts[-1] += f"[{key}]" + (f" ({code})" if code else "")
+        else:
+            parts.append(str(key))
+        try:
+            node = node[key]
+        except (KeyError, IndexError, TypeError):
+            node = None
+    return ".".join(parts) or "(top level)"
+
+
+def _codebook_from_raw(raw: dict[str, Any], source: str) -> Codebook:
+    head = raw.get("codebook", {})
+    flat = {k: v for k, v in raw.items() if k != "codebook"}
+    if isinstance(head, dict):
+        flat.update(head)
+    # TOML table keys are strings: anchors are keyed by level values.
+    remap: dict[tuple[int | str, ...], tuple[int | str, ...]] = {}
+    for i, ind in enumerate(flat.get("indicators", []) or []):
+        if isinstance(ind, dict) and isinstance(ind.get("anchors"), dict):
+            fixed = {}
+            for k, v in ind["anchors"].items():
+                try:
+                    fixed[int(k)] = v
+                except ValueError:
+                    fixed[k] = v
+            ind = {**ind, "anchors": fixed}
+            flat["indicators"][i] = ind
+    # pydantic locations refer to the flattened dict; map "id" etc. back to codebook.*
+    for key in head if isinstance(head, dict) else {}:
+        remap[(key,)] = ("codebook", key)
+    try:
+        return Codebook.model_validate({**flat, "source": source})
+    except PydanticValidationError as exc:
+        problems = []
+        for err in exc.errors():
+            loc = tuple(err["loc"])
+            loc = remap.get(loc[:1], loc[:1]) + loc[1:] if loc else loc
+            key = _loc_name(raw if loc[:1] == ("codebook",) else flat, loc)
+            value = err.get("input")
+            shown = None if isinstance(value, dict | list) or value is None else str(value)
+            msg = err["msg"].removeprefix("Value error, ")
+            problems.append(Problem(file=source, row=None, column=key, value=shown, expected=msg))
+        raise CodebookError(problems) from None
+
+
+def load_codebook(path: str | Path | None = None) -> Codebook:
+    """Load and validate a codebook.
+
+    Parameters
+    ----------
+    path
+        A TOML file, or the name of a bundled codebook (``"bourbeau-2011"``). ``None``
+        loads the default codebook.
+
+    Returns
+    -------
+    Codebook
+
+    Raises
+    ------
+    CodebookError
+        If the file is missing, is not valid TOML, or breaks the codebook's rules; every
+        problem is listed with the file and the key.
+
+    Examples
+    --------
+    >>> cb = load_codebook()
+    >>> cb.indicator_codes
+    ('I-1', 'I-2', 'I-3', 'P-1', 'P-2')
+    >>> cb.band(2.6)
+    'high'
+    """
+    resolved = _resolve(path if path is not None else "bourbeau-2011")
+    return _codebook_from_raw(_raw(resolved), str(resolved))

@@ -1,0 +1,458 @@
+"""``Scores``: the result of :func:`~securitization.scoring.score`, with its evidence trail.
+
+Tables (tidy, one row per estimate):
+
+* ``indicators``: ``case, [year], label, indicator, name, dimension, score, band,
+  items_score, measures_score, n_items, n_rows, n_coders, n_multi_coded, n_measures,
+  n_sources, missing``;
+* ``dimensions``: ``case, [year], label, dimension, score, band, coverage, n_indicators``;
+* ``overall``: ``case, [year], label, score, band, coverage, rank``.
+
+``coverage`` is the share of the weight whose inputs have a score. ``year`` is present only
+for ``by="year"``. Scores are on the codebook's scale (default 0-4); missing is ``NaN``.
+Interval columns ``lo, hi`` (and ``rank_lo, rank_hi``) are added by
+:func:`~securitization.uncertainty.bootstrap`.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Literal
+
+import numpy as np
+import pandas as pd
+
+from ._io import atomic_write_text, frame_to_latex, frame_to_markdown, guard_inputs
+from .codebook import Codebook
+from .errors import ParameterError
+
+if TYPE_CHECKING:
+    from .scoring import Prepared
+
+__all__ = ["Explanation", "Scores"]
+
+Level = Literal["indicator", "dimension", "overall"]
+Format = Literal["table", "csv", "md", "latex", "json"]
+
+
+@dataclass(frozen=True, kw_only=True)
+class Explanation:
+    """The evidence trail behind one indicator score of one case (or case-year).
+
+    ``items`` has one row per evidence item: its code (consolidated over coders), each
+    coder's code, weight, share of the items score and contribution in scale points;
+    ``measures`` one row per observation used; ``measure_scores`` one row per measure rule.
+    """
+
+    case: str
+    label: str
+    year: int | None
+    indicator: str
+    name: str
+    score: float
+    band: str | None
+    items_score: float
+    measures_score: float
+    items_share: float
+    rule: str
+    items: pd.DataFrame
+    measures: pd.DataFrame
+    measure_scores: pd.DataFrame
+    interval: tuple[float, float] | None = None
+    codebook: str = ""
+
+    def to_frame(self) -> pd.DataFrame:
+        """The items table (one row per item)."""
+        return self.items.copy()
+
+    def __str__(self) -> str:
+        def f(x: float) -> str:
+            return "missing" if x is None or not np.isfinite(x) else f"{x:.2f}"
+
+        head = f"{self.label} - {self.indicator} {self.name}"
+        lines = [head, "=" * len(head)]
+        ci = f" [{f(self.interval[0])}, {f(self.interval[1])}]" if self.interval else ""
+        lines.append(f"score {f(self.score)}{ci} ({self.band or 'missing'}), codebook {self.codebook}")
+        lines.append(
+            f"items score {f(self.items_score)} by {self.rule} of {len(self.items)} items; "
+            f"measures score {f(self.measures_score)}; items share of the blend {self.items_share:.2f}"
+        )
+        if len(self.items):
+            lines.append("")
+            lines.append("Items (code x weight share = contribution to the items score):")
+            for r in self.items.itertuples(index=False):
+                contrib = "" if pd.isna(r.contribution) else f" -> {r.contribution:.2f}"
+                coders = f" (coders {r.coders}: {r.codes})" if "," in str(r.coders) else ""
+                lines.append(f"  {r.date:%Y-%m-%d} [{r.evidence_id}] {r.kind}: {r.title}")
+                lines.append(f"      code {r.code:g}{coders}, weight {r.weight:g}, share {r.share:.2f}{contrib}")
+                lines.append(f"      source: {r.source}" + (f" <{r.url}>" if r.url else ""))
+        if len(self.measure_scores):
+            lines.append("")
+            lines.append("Measures:")
+            for m in self.measure_scores.itertuples(index=False):
+                lines.append(
+                    f"  {m.measure}: {m.statistic_name} = {m.statistic:.4g} over {m.n_obs} periods -> level {f(m.score)}"
+                )
+            for o in self.measures.itertuples(index=False):
+                lines.append(f"      {o.period}: {o.value:,.0f} {o.unit} ({o.source})")
+        return "\n".join(lines)
+
+
+def _rank(values: pd.Series) -> pd.Series:
+    return values.rank(ascending=False, method="min").astype("Int64")
+
+
+@dataclass(frozen=True, kw_only=True)
+class Scores:
+    """Scores of every case (or case-year): tables, trail and manifest. See the module doc."""
+
+    codebook: Codebook
+    by: Literal["case", "year"]
+    indicators: pd.DataFrame
+    dimensions: pd.DataFrame
+    overall: pd.DataFrame
+    items: pd.DataFrame = field(repr=False)
+    measures: pd.DataFrame = field(repr=False)
+    measure_scores: pd.DataFrame = field(repr=False)
+    units: pd.DataFrame = field(repr=False)
+    manifest: dict[str, Any] = field(repr=False)
+    prepared: Prepared | None = field(default=None, repr=False)
+
+    # --- construction ---------------------------------------------------------------
+
+    @classmethod
+    def build(
+        cls,
+        *,
+        prep: Prepared,
+        items_score: np.ndarray,
+        measures_score: np.ndarray,
+        x: np.ndarray,
+        mtable: pd.DataFrame,
+        dims: np.ndarray,
+        dim_coverage: np.ndarray,
+        overall: np.ndarray,
+        overall_coverage: np.ndarray,
+        manifest: dict[str, Any],
+    ) -> Scores:
+        cb = prep.codebook
+        units = prep.units
+        keys = ["case", "year"] if prep.by == "year" else ["case"]
+        n_u, n_i = prep.n_units, prep.n_ind
+        base = units[["uid", *keys, "label"]]
+        # indicator table
+        ind = base.loc[base.index.repeat(n_i)].reset_index(drop=True)
+        ind["indicator"] = np.tile(cb.indicator_codes, n_u)
+        ind["name"] = np.tile([i.name for i in cb.indicators], n_u)
+        ind["dimension"] = np.tile([i.dimension for i in cb.indicators], n_u)
+        ind["score"] = x.ravel()
+        ind["band"] = [cb.band(v) for v in ind["score"]]
+        ind["items_score"] = items_score.ravel()
+        ind["measures_score"] = measures_score.ravel()
+        cells = n_u * n_i
+        items, rows = prep.items, prep.rows
+        rows_cell = (
+            (rows["uid"].to_numpy() * n_i + rows["ind"].to_numpy()) if len(rows) else np.array([], dtype=np.intp)
+        )
+        ind["n_items"] = np.bincount(items["cell"].to_numpy(dtype=np.intp), minlength=cells) if len(items) else 0
+        ind["n_rows"] = np.bincount(rows_cell.astype(np.intp), minlength=cells) if len(rows) else 0
+        ind["n_multi_coded"] = (
+            np.bincount(
+                items["cell"].to_numpy(dtype=np.intp),
+                weights=(items["n_coders"] > 1).to_numpy(dtype=float),
+                minlength=cells,
+            ).astype(int)
+            if len(items)
+            else 0
+        )
+        if len(rows):
+            per_cell = pd.DataFrame(
+                {"cell": rows_cell, "coder": rows["coder"].to_numpy(), "source": rows["source"].to_numpy()}
+            )
+            ind["n_coders"] = per_cell.groupby("cell")["coder"].nunique().reindex(range(cells), fill_value=0).to_numpy()
+            ind["n_sources"] = (
+                per_cell.groupby("cell")["source"].nunique().reindex(range(cells), fill_value=0).to_numpy()
+            )
+        else:
+            ind["n_coders"] = 0
+            ind["n_sources"] = 0
+        obs_ind = {c: i for i, c in enumerate(cb.indicator_codes)}
+        used = prep.obs.loc[prep.obs["indicator"].isin(obs_ind)]
+        used_measures = {(i, m.measure) for i, ii in enumerate(cb.indicators) for m in ii.measures}
+        keep = [(obs_ind[a], b) in used_measures for a, b in zip(used["indicator"], used["measure"], strict=True)]
+        used = used.loc[keep] if len(used) else used
+        m_cell = (
+            used["uid"].to_numpy(dtype=np.intp) * n_i + used["indicator"].map(obs_ind).to_numpy(dtype=np.intp)
+            if len(used)
+            else np.array([], dtype=np.intp)
+        )
+        ind["n_measures"] = np.bincount(m_cell, minlength=cells) if len(used) else 0
+        ind["missing"] = ind["score"].isna()
+        # dimension table
+        n_d = len(cb.dimensions)
+        dim = base.loc[base.index.repeat(n_d)].reset_index(drop=True)
+        dim["dimension"] = np.tile(cb.dimension_codes, n_u)
+        dim["score"] = dims.ravel()
+        dim["band"] = [cb.band(v) for v in dim["score"]]
+        dim["coverage"] = dim_coverage.ravel()
+        counts = ind.groupby(["uid", "dimension"], sort=False)["score"].count()
+        dim["n_indicators"] = counts.reindex(pd.MultiIndex.from_arrays([dim["uid"], dim["dimension"]])).to_numpy()
+        # overall table
+        ov = base.copy()
+        ov["score"] = overall
+        ov["band"] = [cb.band(v) for v in ov["score"]]
+        ov["coverage"] = overall_coverage
+        ov["rank"] = (
+            ov.groupby("year", dropna=False)["score"].transform(_rank) if prep.by == "year" else _rank(ov["score"])
+        )
+        # evidence trail: share and contribution of each item (weighted mean: w / sum w)
+        trail = items.copy()
+        wsum = trail.groupby("cell")["weight"].transform("sum")
+        trail["share"] = trail["weight"] / wsum
+        rules = {i: cb.indicators[i].items.rule for i in range(n_i)}
+        wm = trail["ind"].map(rules) == "weighted_mean"
+        trail["contribution"] = np.where(wm, trail["share"] * trail["code"], np.nan)
+        trail = trail.merge(units[["uid", *[k for k in keys if k != "case"]]], on="uid", how="left")
+        obs = (
+            used.merge(units[["uid", *[k for k in keys if k != "case"]]], on="uid", how="left")
+            if prep.by == "year"
+            else used
+        )
+        ms = mtable.merge(units[["uid", *keys]], on="uid", how="left")
+        return cls(
+            codebook=cb,
+            by=prep.by,
+            indicators=ind,
+            dimensions=dim,
+            overall=ov,
+            items=trail,
+            measures=obs,
+            measure_scores=ms,
+            units=units,
+            manifest=manifest,
+            prepared=prep,
+        )
+
+    # --- access ---------------------------------------------------------------------
+
+    @property
+    def keys(self) -> list[str]:
+        """The columns that identify a unit: ``["case"]`` or ``["case", "year"]``."""
+        return ["case", "year"] if self.by == "year" else ["case"]
+
+    def _public(self, frame: pd.DataFrame) -> pd.DataFrame:
+        return frame.drop(columns=["uid"]).reset_index(drop=True)
+
+    def to_frame(self, level: Level = "indicator") -> pd.DataFrame:
+        """The tidy table of one level: ``"indicator"``, ``"dimension"`` or ``"overall"``."""
+        tables = {"indicator": self.indicators, "dimension": self.dimensions, "overall": self.overall}
+        if level not in tables:
+            raise ParameterError.invalid(
+                "level", "Scores.to_frame", "one of 'indicator', 'dimension', 'overall'", level
+            )
+        return self._public(tables[level])
+
+    def wide(self, values: str = "score") -> pd.DataFrame:
+        """One row per unit, one column per indicator, dimension and ``overall``.
+
+        ``values`` names the column to spread (``score``, ``band``, ``lo``, ``hi`` ...).
+        """
+        idx = [*self.keys, "label"]
+        for name, t in (("indicator", self.indicators), ("dimension", self.dimensions), ("overall", self.overall)):
+            if values not in t.columns:
+                raise ParameterError.invalid("values", "Scores.wide", f"a column of the {name} table", values)
+        a = self.indicators.pivot(index="uid", columns="indicator", values=values)[list(self.codebook.indicator_codes)]
+        b = self.dimensions.pivot(index="uid", columns="dimension", values=values)[list(self.codebook.dimension_codes)]
+        c = self.overall.set_index("uid")[[values]].rename(columns={values: "overall"})
+        out = self.overall.set_index("uid")[idx].join(a).join(b).join(c)
+        out.columns.name = None
+        return out.reset_index(drop=True)
+
+    def score_of(self, case: str, indicator: str | None = None, year: int | None = None) -> float:
+        """One number: the overall score of a case, or an indicator's or dimension's score."""
+        if indicator is None:
+            t = self.overall
+            col = None
+        elif indicator in self.codebook.dimension_codes:
+            t, col = self.dimensions, "dimension"
+        else:
+            t, col = self.indicators, "indicator"
+        sel = self._select(t, case, year)
+        if col is not None:
+            sel = sel.loc[sel[col] == indicator]
+            if sel.empty:
+                raise ParameterError.invalid(
+                    "indicator", "Scores.score_of", "an indicator or dimension code of the codebook", indicator
+                )
+        return float(sel["score"].iloc[0])
+
+    def band(self, case: str, indicator: str | None = None, year: int | None = None) -> str | None:
+        """The band label of a case's overall (or indicator, or dimension) score."""
+        return self.codebook.band(self.score_of(case, indicator, year))
+
+    def _select(self, table: pd.DataFrame, case: str, year: int | None) -> pd.DataFrame:
+        sel = table.loc[table["case"] == case]
+        if sel.empty:
+            raise ParameterError.invalid("case", "Scores", f"one of {sorted(self.overall['case'].unique())}", case)
+        if self.by == "year":
+            if year is None:
+                raise ParameterError.invalid("year", "Scores", "a year (the scores are by year)", year)
+            sel = sel.loc[sel["year"] == year]
+            if sel.empty:
+                raise ParameterError.invalid("year", "Scores", f"a year of case {case}", year)
+        return sel
+
+    def explain(self, case: str, indicator: str, year: int | None = None) -> Explanation:
+        """The evidence rows and measures behind one indicator score, with their contribution."""
+        row = self._select(self.indicators, case, year)
+        row = row.loc[row["indicator"] == indicator]
+        if row.empty:
+            raise ParameterError.invalid(
+                "indicator", "Scores.explain", f"one of {list(self.codebook.indicator_codes)}", indicator
+            )
+        r = row.iloc[0]
+        unit = int(r["uid"])
+        ind = self.codebook.indicator(indicator)
+        items = self.items.loc[(self.items["uid"] == unit) & (self.items["indicator"] == indicator)]
+        items = items.sort_values(["date", "evidence_id"])[
+            [
+                "evidence_id",
+                "date",
+                "kind",
+                "title",
+                "code",
+                "codes",
+                "coders",
+                "weight",
+                "share",
+                "contribution",
+                "source",
+                "url",
+                "quote",
+            ]
+        ].reset_index(drop=True)
+        ms = self.measure_scores.loc[
+            (self.measure_scores["uid"] == unit) & (self.measure_scores["indicator"] == indicator)
+        ]
+        obs = self.measures.loc[(self.measures["uid"] == unit) & (self.measures["indicator"] == indicator)]
+        obs = obs.sort_values(["measure", "period_start"])[
+            ["measure", "period", "value", "unit", "source", "url"]
+        ].reset_index(drop=True)
+        has_i, has_m = np.isfinite(r["items_score"]), np.isfinite(r["measures_score"])
+        bi, bm = ind.blend.items * has_i, (ind.blend.measures if ind.measures else 0.0) * has_m
+        share = bi / (bi + bm) if bi + bm > 0 else 0.0
+        interval = (float(r["lo"]), float(r["hi"])) if "lo" in row.columns else None
+        return Explanation(
+            case=case,
+            label=str(r["label"]),
+            year=None if self.by == "case" else int(r["year"]),
+            indicator=indicator,
+            name=ind.name,
+            score=float(r["score"]),
+            band=r["band"],
+            items_score=float(r["items_score"]),
+            measures_score=float(r["measures_score"]),
+            items_share=float(share),
+            rule=ind.items.rule,
+            items=items,
+            measures=obs,
+            measure_scores=ms.drop(columns=["uid", "ind"]).reset_index(drop=True),
+            interval=interval,
+            codebook=self.codebook.label,
+        )
+
+    def with_tables(self, **tables: pd.DataFrame) -> Scores:
+        """A copy with some tables replaced (used to attach intervals)."""
+        return replace(self, **tables)
+
+    # --- display and export ------------------------------------------------------------
+
+    def summary(self) -> pd.DataFrame:
+        """The wide table of scores, sorted by overall rank, for display."""
+        w = self.wide()
+        bands = self.overall.set_index("uid")["band"].to_numpy()
+        w.insert(len(w.columns), "band", bands)
+        if "lo" in self.overall.columns:
+            w.insert(len(w.columns) - 1, "overall_lo", self.overall["lo"].to_numpy())
+            w.insert(len(w.columns) - 1, "overall_hi", self.overall["hi"].to_numpy())
+        w.insert(len(w.columns), "coverage", self.overall["coverage"].to_numpy())
+        return w.sort_values(
+            [*(["year"] if self.by == "year" else []), "overall"], ascending=False, na_position="last"
+        ).reset_index(drop=True)
+
+    def __str__(self) -> str:
+        s = self.summary().drop(columns=["case"])
+        text = s.to_string(index=False, float_format=lambda v: f"{v:.2f}", na_rep="—")
+        return f"Scores by {self.by}, codebook {self.codebook.label}\n{text}\n(— = missing: no evidence, or coverage below {self.codebook.aggregation.min_coverage:g})"
+
+    def _export_frame(self, level: Level | Literal["wide"]) -> pd.DataFrame:
+        return self.summary() if level == "wide" else self.to_frame(level)
+
+    def to_csv(self, path: str | Path | None = None, level: Level | Literal["wide"] = "indicator") -> str:
+        """CSV of a table (``indicator``, ``dimension``, ``overall`` or ``wide``); written atomically when ``path`` is given."""
+        text = self._export_frame(level).to_csv(index=False, float_format="%.6g", lineterminator="\n")
+        if path is not None:
+            self._write(path, text)
+        return text
+
+    def to_markdown(
+        self, path: str | Path | None = None, level: Level | Literal["wide"] = "wide", digits: int = 2
+    ) -> str:
+        """A Markdown table, with the codebook version under it."""
+        text = (
+            frame_to_markdown(self._export_frame(level), digits)
+            + f"\nCodebook {self.codebook.label}; missing shown as —.\n"
+        )
+        if path is not None:
+            self._write(path, text)
+        return text
+
+    def to_latex(self, path: str | Path | None = None, level: Level | Literal["wide"] = "wide", digits: int = 2) -> str:
+        """A booktabs LaTeX table with a caption naming the codebook version."""
+        cap = f"Securitization scores ({level}), codebook {self.codebook.label}."
+        text = frame_to_latex(self._export_frame(level), digits, caption=cap)
+        if path is not None:
+            self._write(path, text)
+        return text
+
+    def to_json(self, path: str | Path | None = None) -> str:
+        """All three tables and the manifest as one JSON document."""
+
+        def records(frame: pd.DataFrame) -> list[dict[str, Any]]:
+            out = json.loads(frame.to_json(orient="records", date_format="iso", double_precision=10))
+            return list(out)
+
+        doc = {
+            "manifest": self.manifest,
+            "indicators": records(self.to_frame("indicator")),
+            "dimensions": records(self.to_frame("dimension")),
+            "overall": records(self.to_frame("overall")),
+        }
+        text = json.dumps(doc, indent=2, ensure_ascii=False) + "\n"
+        if path is not None:
+            self._write(path, text)
+        return text
+
+    def render(self, fmt: Format = "table", level: Level | Literal["wide"] | None = None) -> str:
+        """Render as ``table`` (plain text), ``csv``, ``md``, ``latex`` or ``json``."""
+        if fmt == "table":
+            return str(self) + "\n"
+        if fmt == "csv":
+            return self.to_csv(level=level or "wide")
+        if fmt == "md":
+            return self.to_markdown(level=level or "wide")
+        if fmt == "latex":
+            return self.to_latex(level=level or "wide")
+        if fmt == "json":
+            return self.to_json()
+        raise ParameterError.invalid("fmt", "Scores.render", "one of 'table', 'csv', 'md', 'latex', 'json'", fmt)
+
+    def write_manifest(self, path: str | Path) -> Path:
+        """Write the manifest (library, codebook, input hashes, parameters) as JSON."""
+        return self._write(path, json.dumps(self.manifest, indent=2) + "\n")
+
+    def _write(self, path: str | Path, text: str) -> Path:
+        guard_inputs(path, [f["path"] for f in self.manifest.get("inputs", [])])
+        return atomic_write_text(path, text)
