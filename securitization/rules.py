@@ -190,7 +190,7 @@ def _geometric(values: FloatArray, weights: FloatArray, /, *, offset: float = 1.
     w, v = _present(values, weights)
     den = w.sum(axis=-1)
     with np.errstate(invalid="ignore", divide="ignore"):
-        logs = np.where(w > 0, np.log(np.maximum(v + offset, 1e-300)), 0.0)
+        logs = np.where(w > 0, np.log(np.maximum(v + offset, 0.0)), 0.0)
         out = np.exp((w * logs).sum(axis=-1) / np.where(den > 0, den, 1.0)) - offset
     return np.where(den > 0, out, np.nan)
 
