@@ -103,6 +103,26 @@ def cmd_run(args: argparse.Namespace) -> int:
 
 
 @_command
+def cmd_new_case(args: argparse.Namespace) -> int:
+    """Write a ready-to-fill case folder."""
+    from .template import new_case
+
+    made = new_case(
+        country=args.country,
+        label=args.label,
+        leader=args.leader,
+        start=args.start,
+        end=args.end or "",
+        out=args.out,
+        case=args.case,
+        population=args.population,
+        codebook=_codebook(args),
+    )
+    print(made)
+    return 0
+
+
+@_command
 def cmd_codebook(args: argparse.Namespace) -> int:
     _emit(_codebook(args).to_markdown(), args.out)
     return 0
@@ -153,6 +173,17 @@ def _parser() -> argparse.ArgumentParser:
     common(sp)
     sp.add_argument("--out", default="out", help="output folder (default out/)")
     sp.add_argument("--compare-bundled", action="store_true", help="score the given tables next to the bundled cases")
+
+    sp = sub.add_parser("new-case", help="write a ready-to-fill case folder (tables, spreadsheet, coding guide)")
+    sp.add_argument("--country", required=True, help="ISO 3166 alpha-3 code, e.g. CAN")
+    sp.add_argument("--label", required=True, help="readable label for tables and charts")
+    sp.add_argument("--leader", required=True, help="head of government")
+    sp.add_argument("--start", required=True, help="first day of the term, YYYY-MM-DD")
+    sp.add_argument("--end", default="", help="last day of the term, YYYY-MM-DD (omit for an ongoing term)")
+    sp.add_argument("--case", default=None, help="case id (default <country>-<last name>-<year>)")
+    sp.add_argument("--population", type=float, default=None, help="resident population (for per-capita measures)")
+    sp.add_argument("--out", required=True, help="the folder to write")
+    common(sp, paths=False)
 
     sp = sub.add_parser("codebook", help="print the codebook for coders (Markdown)")
     common(sp, paths=False)

@@ -1,0 +1,221 @@
+"""Ready-to-fill tables and a coding guide for a new case.
+
+:func:`new_case` writes, into a new folder: ``cases.csv`` (the case's row),
+``evidence.csv`` and ``measures.csv`` (the right columns, no rows), ``evidence.xlsx`` with
+drop-down lists for indicators, kinds and levels (when the ``excel`` extra is installed;
+the spreadsheet is then the one to fill, and the empty ``evidence.csv`` can be deleted),
+and ``CODING-GUIDE.md`` generated from the codebook's anchors. Existing files are never
+overwritten.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+import unicodedata
+from dataclasses import dataclass
+from pathlib import Path
+
+from ._io import atomic_write_bytes, atomic_write_text
+from .codebook import Codebook, load_codebook
+from .errors import ParameterError
+from .periods import parse_date
+from .tables import CASE_COLUMNS, EVIDENCE_COLUMNS, MEASURE_COLUMNS
+
+__all__ = ["NewCase", "case_id", "coding_guide", "new_case"]
+
+
+@dataclass(frozen=True, kw_only=True)
+class NewCase:
+    """What :func:`new_case` wrote."""
+
+    case: str
+    folder: Path
+    files: tuple[Path, ...]
+
+    def __str__(self) -> str:
+        lines = [f"New case {self.case} in {self.folder}:"] + [f"  {p.name}" for p in self.files]
+        lines.append(f"Fill evidence and measures, then: securitization score {self.folder} --compare-bundled")
+        return "\n".join(lines)
+
+
+def _slug(text: str) -> str:
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
+
+
+def case_id(country: str, leader: str, start: str) -> str:
+    """The conventional case id: ``<country>-<leader's last name>-<first year>``.
+
+    Examples
+    --------
+    >>> case_id("CAN", "Justin Trudeau", "2015-11-04")
+    'can-trudeau-2015'
+    """
+    last = leader.split()[-1] if leader.strip() else "case"
+    return f"{country.lower()}-{_slug(last)}-{start[:4]}"
+
+
+def _csv(header: list[str], rows: list[list[str]]) -> str:
+    buf = io.StringIO()
+    writer = csv.writer(buf, lineterminator="\n")
+    writer.writerow(header)
+    writer.writerows(rows)
+    return buf.getvalue()
+
+
+def coding_guide(codebook: Codebook, case: str, label: str) -> str:
+    """A short coding guide for one case, generated from the codebook's anchors."""
+    cb = codebook
+    out = [
+        f"# Coding guide: {label} (`{case}`)",
+        "",
+        f"Codebook `{cb.id}` version {cb.version}. Code one row per piece of evidence in `evidence.csv` "
+        "(or `evidence.xlsx`), one row per coder when an item is coded twice.",
+        "",
+        "## How to code an item",
+        "",
+        "1. Pick a document or event from the term that bears on one indicator (a law, an order, a memo, a "
+        "programme, a speech, an operation, a statistic). Desecuritizing moves count too: they get low levels.",
+        "2. Fill `evidence_id` (`<case>-<indicator without dash>-<nn>`), `case`, `indicator`, `date` "
+        "(YYYY-MM-DD within the term; YYYY-MM or YYYY if only that is known), `kind`, `title`, a one-sentence "
+        "`summary` in your words, the `source` citation (never empty), the `url` and a verbatim `quote` if you have them.",
+        "3. Read the indicator's anchors below and give the level whose anchor best describes what this item shows "
+        "on this indicator (`code`).",
+        "4. Set `weight`: 1 ordinary, 2 major, 3 landmark for the case on that indicator. Put your `coder` id.",
+        "5. Quantitative series go to `measures.csv` (country, indicator, measure, period such as FY2019 or "
+        "2019, value, unit, source).",
+        "6. Check with `securitization validate <folder>`: every problem is listed with row and column.",
+        "",
+        "## Scale",
+        "",
+    ]
+    out += [f"- **{lv.value} {lv.label}**: {lv.description}" for lv in cb.scale.levels]
+    for ind in cb.indicators:
+        out += ["", f"## {ind.code} {ind.name}", "", " ".join(ind.definition.split()), ""]
+        out += [f"Kinds: {', '.join(f'`{k}`' for k in ind.kinds)}.", ""]
+        out += [f"- **{v}**: {ind.anchors[v]}" for v in cb.scale.values]
+        for m in ind.measures:
+            out.append(f"- Measure `{m.measure}`: {m.label or m.measure}.")
+    return "\n".join(out) + "\n"
+
+
+def _xlsx(path: Path, codebook: Codebook, case: str) -> bytes:
+    from openpyxl import Workbook
+    from openpyxl.worksheet.datavalidation import DataValidation
+
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "evidence"
+    header = list(EVIDENCE_COLUMNS)
+    ws.append(header)
+    lists = wb.create_sheet("lists")
+    columns = {
+        "indicator": list(codebook.indicator_codes),
+        "kind": list(codebook.kinds),
+        "code": [str(v) for v in codebook.scale.values],
+        "weight": ["1", "2", "3"],
+    }
+    for j, (name, values) in enumerate(columns.items(), start=1):
+        letter = chr(ord("A") + j - 1)
+        lists.cell(row=1, column=j, value=name)
+        for i, v in enumerate(values, start=2):
+            lists.cell(row=i, column=j, value=v)
+        col = chr(ord("A") + header.index(name))
+        dv = DataValidation(
+            type="list",
+            formula1=f"=lists!${letter}$2:${letter}${len(values) + 1}",
+            allow_blank=True,
+            showErrorMessage=True,
+            errorTitle=f"Invalid {name}",
+            error=f"Choose a {name} from the list (codebook {codebook.label}).",
+        )
+        ws.add_data_validation(dv)
+        dv.add(f"{col}2:{col}5000")
+    ws.freeze_panes = "A2"
+    guide = wb.create_sheet("anchors")
+    guide.append(["indicator", "level", "label", "anchor"])
+    for ind in codebook.indicators:
+        for lv in codebook.scale.levels:
+            guide.append([ind.code, lv.value, lv.label, ind.anchors[lv.value]])
+    lists.sheet_state = "hidden"
+    buf = io.BytesIO()
+    wb.save(buf)
+    return buf.getvalue()
+
+
+def new_case(
+    *,
+    country: str,
+    label: str,
+    leader: str,
+    start: str,
+    end: str = "",
+    out: str | Path,
+    case: str | None = None,
+    population: float | None = None,
+    codebook: Codebook | None = None,
+    excel: bool | None = None,
+) -> NewCase:
+    """Write a ready-to-fill case folder (see the module docstring).
+
+    Parameters
+    ----------
+    country
+        ISO 3166 alpha-3 code (e.g. ``CAN``).
+    label, leader, start, end
+        The case's label for charts, head of government, and term (``YYYY-MM-DD``; ``end``
+        empty for an ongoing term).
+    out
+        The folder to create (it may exist but must not hold the files to be written).
+    case
+        The case id; default :func:`case_id`.
+    excel
+        Also write ``evidence.xlsx``; default: when openpyxl is installed.
+    """
+    cb = codebook or load_codebook()
+    if not re.fullmatch(r"[A-Z]{3}", country or ""):
+        raise ParameterError.invalid("country", "new_case", "an ISO 3166 alpha-3 code such as 'CAN'", country)
+    for name, value in (("start", start), ("end", end)):
+        if (value or name == "start") and (len(value) != 10 or parse_date(value) is None):
+            raise ParameterError.invalid(
+                name, "new_case", "a date YYYY-MM-DD" + (" or empty" if name == "end" else ""), value
+            )
+    if end and end < start:
+        raise ParameterError.invalid("end", "new_case", f"a date on or after start ({start})", end)
+    cid = case or case_id(country, leader, start)
+    folder = Path(out)
+    if excel is None:
+        try:
+            import openpyxl  # noqa: F401
+
+            excel = True
+        except ImportError:
+            excel = False
+    names = ["cases.csv", "evidence.csv", "measures.csv", "CODING-GUIDE.md"] + (["evidence.xlsx"] if excel else [])
+    clash = [n for n in names if (folder / n).exists()]
+    if clash:
+        raise ParameterError(
+            f"{folder} already holds {', '.join(clash)}; securitization never overwrites a user's file. "
+            "Choose a new folder or move those files."
+        )
+    row = {c: "" for c in CASE_COLUMNS}
+    row.update(
+        case=cid,
+        country=country,
+        label=label,
+        leader=leader,
+        start=start,
+        end=end,
+        population="" if population is None else f"{population:g}",
+    )
+    written = [
+        atomic_write_text(folder / "cases.csv", _csv(list(CASE_COLUMNS), [list(row.values())])),
+        atomic_write_text(folder / "evidence.csv", _csv(list(EVIDENCE_COLUMNS), [])),
+        atomic_write_text(folder / "measures.csv", _csv(list(MEASURE_COLUMNS), [])),
+        atomic_write_text(folder / "CODING-GUIDE.md", coding_guide(cb, cid, label)),
+    ]
+    if excel:
+        written.append(atomic_write_bytes(folder / "evidence.xlsx", _xlsx(folder / "evidence.xlsx", cb, cid)))
+    return NewCase(case=cid, folder=folder, files=tuple(written))
