@@ -316,6 +316,7 @@ class Scores:
         unit = int(r["uid"])
         ind = self.codebook.indicator(indicator)
         items = self.items.loc[(self.items["uid"] == unit) & (self.items["indicator"] == indicator)]
+        items = items.merge(self._coder_codes(unit, indicator), on="evidence_id", how="left")
         items = items.sort_values(["date", "evidence_id"])[
             [
                 "evidence_id",
@@ -361,6 +362,26 @@ class Scores:
             measure_scores=ms.drop(columns=["uid", "ind"]).reset_index(drop=True),
             interval=interval,
             codebook=self.codebook.label,
+        )
+
+    def _coder_codes(self, unit: int, indicator: str) -> pd.DataFrame:
+        """Each coder's code of the items of one cell, as text (``"c1,c2"`` and ``"2,3"``)."""
+        cols = ["evidence_id", "codes", "coders"]
+        empty = pd.DataFrame({c: pd.Series(dtype=object) for c in cols})
+        if self.prepared is None or not len(self.prepared.rows):
+            return empty
+        rows = self.prepared.rows
+        rows = rows.loc[(rows["uid"] == unit) & (rows["indicator"] == indicator)]
+        if rows.empty:
+            return empty
+        grp = rows.groupby("evidence_id", sort=False)
+        return pd.DataFrame(
+            {
+                "evidence_id": list(grp.groups),
+                "codes": [",".join(map(str, g)) for _, g in grp["code"]],
+                "coders": [",".join(g) for _, g in grp["coder"]],
+            },
+            columns=cols,
         )
 
     def with_tables(self, **tables: pd.DataFrame) -> Scores:

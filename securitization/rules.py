@@ -158,10 +158,17 @@ def consolidate_coders(group: IntArray, code: FloatArray, n_groups: int, rule: s
     coders are sorted by id).
     """
     ones = np.ones_like(code)
-    if rule == "median":
-        return weighted_median(group, code, ones, n_groups)
-    if rule == "mean":
-        return _weighted_mean_items(group, code, ones, n_groups)
+    if rule in ("median", "mean"):
+        counts = np.bincount(group, minlength=n_groups)
+        out = np.full(n_groups, np.nan)
+        single = counts[group] == 1
+        out[group[single]] = code[single]  # one coder: nothing to consolidate
+        multi = ~single
+        if multi.any():
+            fn = weighted_median if rule == "median" else _weighted_mean_items
+            sub, inverse = np.unique(group[multi], return_inverse=True)
+            out[sub] = fn(inverse.astype(np.intp), code[multi], ones[multi], len(sub))
+        return out
     if rule == "first":
         out = np.full(n_groups, np.nan)
         first = np.flatnonzero(np.r_[True, group[1:] != group[:-1]]) if len(group) else np.array([], dtype=np.intp)

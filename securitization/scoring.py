@@ -105,41 +105,43 @@ def prepare(data: Dataset, *, by: By = "case", codebook: Codebook | None = None)
     if by not in ("case", "year"):
         raise ParameterError.invalid("by", "score", "'case' or 'year'", by)
     units = _units(data, by)
-    ind_index = {c: i for i, c in enumerate(cb.indicator_codes)}
-    ev = data.evidence.loc[data.evidence["indicator"].isin(ind_index)].copy()
-    if by == "case":
-        key = units.set_index("case")["uid"]
-        ev["uid"] = ev["case"].map(key)
-    else:
-        key = units.set_index(["case", "year"])["uid"]
-        ev["uid"] = pd.MultiIndex.from_arrays([ev["case"], ev["date"].dt.year]).map(key)
-    ev = ev.loc[ev["uid"].notna()].copy()
-    ev["uid"] = ev["uid"].astype(np.intp)
-    ev["ind"] = ev["indicator"].map(ind_index).astype(np.intp)
-    ev = ev.sort_values(["uid", "ind", "evidence_id", "coder"], kind="stable").reset_index(drop=True)
-    ev["item"] = pd.factorize(pd.MultiIndex.from_arrays([ev["uid"], ev["evidence_id"]]))[0].astype(np.intp)
-    n_items = int(ev["item"].max()) + 1 if len(ev) else 0
+    ev = data.evidence
+    # integer codes (hash lookups, no Python loop per row)
+    ind = pd.Categorical(ev["indicator"], categories=list(cb.indicator_codes)).codes.astype(np.intp)
+    case_units = units.drop_duplicates("case")
+    case_code = pd.Categorical(ev["case"], categories=case_units["case"].tolist()).codes.astype(np.intp)
+    first_uid = case_units["uid"].to_numpy(dtype=np.intp)
+    uid = np.where(case_code >= 0, first_uid[np.maximum(case_code, 0)], -1)
+    if by == "year":
+        first_year = case_units["year"].to_numpy(dtype=np.int64)[np.maximum(case_code, 0)]
+        n_years = (
+            units.groupby("case", sort=False).size().reindex(case_units["case"]).to_numpy()[np.maximum(case_code, 0)]
+        )
+        offset = ev["date"].dt.year.to_numpy(dtype=np.int64) - first_year
+        uid = np.where((offset >= 0) & (offset < n_years), uid + offset, -1)
+    keep = (ind >= 0) & (uid >= 0)
+    ev = ev.loc[keep].copy()
+    ev["uid"], ev["ind"] = uid[keep].astype(np.intp), ind[keep]
+    eid = pd.factorize(ev["evidence_id"])[0]
+    coder_rank = pd.factorize(ev["coder"], sort=True)[0]
+    order = np.lexsort((coder_rank, eid, ev["ind"].to_numpy(), ev["uid"].to_numpy()))
+    ev = ev.iloc[order].reset_index(drop=True)
+    u, e = ev["uid"].to_numpy(), eid[order]
+    new_item = np.r_[True, (u[1:] != u[:-1]) | (e[1:] != e[:-1])] if len(ev) else np.zeros(0, dtype=bool)
+    ev["item"] = (np.cumsum(new_item) - 1).astype(np.intp)
+    n_items = int(new_item.sum())
     item_code = consolidate_coders(
         ev["item"].to_numpy(), ev["code"].to_numpy(dtype=float), n_items, cb.aggregation.coders
     )
-    grp = ev.groupby("item", sort=True)
-    items = grp.agg(
-        uid=("uid", "first"),
-        ind=("ind", "first"),
-        case=("case", "first"),
-        indicator=("indicator", "first"),
-        evidence_id=("evidence_id", "first"),
-        date=("date", "first"),
-        kind=("kind", "first"),
-        title=("title", "first"),
-        source=("source", "first"),
-        url=("url", "first"),
-        quote=("quote", "first"),
-        weight=("weight", "mean"),
-        n_coders=("coder", "nunique"),
-    ).reset_index()
-    items["codes"] = grp["code"].agg(lambda s: ",".join(map(str, s))).to_numpy() if len(ev) else []
-    items["coders"] = grp["coder"].agg(",".join).to_numpy() if len(ev) else []
+    first = np.flatnonzero(new_item)
+    cols = ["uid", "ind", "case", "indicator", "evidence_id", "date", "kind", "title", "source", "url", "quote"]
+    items = ev.iloc[first][cols].reset_index(drop=True)
+    items.insert(0, "item", np.arange(n_items))
+    counts = np.bincount(ev["item"].to_numpy(), minlength=n_items)
+    items["weight"] = np.bincount(
+        ev["item"].to_numpy(), weights=ev["weight"].to_numpy(dtype=float), minlength=n_items
+    ) / np.maximum(counts, 1)
+    items["n_coders"] = counts
     items["code"] = item_code
     n_ind = len(cb.indicator_codes)
     items["cell"] = (items["uid"] * n_ind + items["ind"]).astype(np.intp)

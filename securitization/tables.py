@@ -333,10 +333,19 @@ def _concat(frames: Sequence[pd.DataFrame], kind: TableKind, col: _Collector) ->
 
 
 def _parse_dates(values: pd.Series) -> tuple[pd.Series, pd.Series, np.ndarray]:
-    parsed = [parse_date(v) if v else None for v in values.tolist()]
-    bad = np.array([p is None for p in parsed], dtype=bool)
-    start = pd.Series([p[0] if p else pd.NaT for p in parsed], index=values.index, dtype="datetime64[ns]")
-    end = pd.Series([p[1] if p else pd.NaT for p in parsed], index=values.index, dtype="datetime64[ns]")
+    """First and last day of each date cell, and a mask of invalid cells (vectorised for full dates)."""
+    full = values.str.fullmatch(r"\d{4}-\d{2}-\d{2}").to_numpy(dtype=bool)
+    start = pd.Series(pd.NaT, index=values.index, dtype="datetime64[ns]")
+    start[full] = pd.to_datetime(values[full], format="%Y-%m-%d", errors="coerce")
+    end = start.copy()
+    bad = full & start.isna().to_numpy()
+    rest = np.flatnonzero(~full)
+    if rest.size:
+        parsed = [parse_date(v) if v else None for v in values.iloc[rest].tolist()]
+        bad[rest] = [p is None for p in parsed]
+        idx = values.index[rest]
+        start[idx] = pd.Series([p[0] if p else pd.NaT for p in parsed], index=idx, dtype="datetime64[ns]")
+        end[idx] = pd.Series([p[1] if p else pd.NaT for p in parsed], index=idx, dtype="datetime64[ns]")
     return start, end, bad
 
 

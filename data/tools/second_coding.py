@@ -28,12 +28,31 @@ import pandas as pd
 DATA = Path(__file__).resolve().parent.parent
 SEED = 20110101
 SHARE = 0.25
+COLUMNS = [
+    "evidence_id",
+    "case",
+    "indicator",
+    "date",
+    "kind",
+    "title",
+    "summary",
+    "source",
+    "url",
+    "quote",
+    "code",
+    "weight",
+    "coder",
+    "notes",
+]
 BLIND_COLUMNS = ["evidence_id", "case", "indicator", "date", "kind", "title", "summary", "source", "url", "quote"]
 
 
 def first_coder_items() -> pd.DataFrame:
-    frames = [pd.read_csv(p, dtype=str, keep_default_na=False) for p in sorted(DATA.glob("*/evidence*.csv"))
-              if "coder2" not in p.name]
+    frames = [
+        pd.read_csv(p, dtype=str, keep_default_na=False)
+        for p in sorted(DATA.glob("*/evidence*.csv"))
+        if "coder2" not in p.name
+    ]
     ev = pd.concat(frames, ignore_index=True)
     return ev.loc[ev["coder"] == "c1"].reset_index(drop=True)
 
@@ -61,8 +80,7 @@ def assemble(codes_path: Path) -> None:
     country = rows["case"].str.split("-").str[0]
     for folder, grp in rows.groupby(country):
         target = DATA / folder / "evidence-coder2.csv"
-        grp[list(pd.read_csv(DATA / "us" / "evidence-2017-2025.csv", nrows=0).columns)].sort_values(
-            "evidence_id").to_csv(target, index=False)
+        grp[COLUMNS].sort_values("evidence_id").to_csv(target, index=False)
         print(f"{len(grp)} rows written to {target}")
 
 
