@@ -134,6 +134,9 @@ class Dataset:
         :func:`~securitization.periods.assign_by_overlap`) and ``file``/``row``.
     files
         The files read, with their SHA-256, for the manifest of every result.
+    raw
+        The cases, evidence and measures tables as read (text cells), kept so that the
+        same input can be validated again under another codebook.
     """
 
     cases: pd.DataFrame
@@ -148,16 +151,6 @@ class Dataset:
             f"Dataset: {len(self.cases)} cases, {len(self.evidence)} evidence rows "
             f"({self.evidence['evidence_id'].nunique()} items), {len(self.measures)} measures; "
             f"codebook {self.codebook.label}"
-        )
-
-    def merge(self, other: Dataset) -> Dataset:
-        """Combine two datasets scored with the same codebook (e.g. a new case + the bundled ones)."""
-        return validate_tables(
-            cases=[self.raw[0], other.raw[0]],
-            evidence=[self.raw[1], other.raw[1]],
-            measures=[self.raw[2], other.raw[2]],
-            codebook=self.codebook,
-            files=self.files + other.files,
         )
 
 
