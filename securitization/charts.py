@@ -1,0 +1,367 @@
+"""The chart gallery: every comparison chart of a :class:`Scores` written to a folder.
+
+:func:`write_charts` draws each chart of :mod:`securitization.plot` on its own figure
+(the non-interactive Agg canvas; pyplot is not used, no window opens, matplotlib's global
+settings are left as they were), writes it as PNG and SVG under a stable file name and
+writes ``index.md``, a Markdown page that lists the charts with their captions.
+
+Stable names (``<slug>`` is lower case, with ``-`` for anything but letters and digits):
+
+======================  ==============================================================
+file stem               chart
+======================  ==============================================================
+``ranking``             overall ranking with intervals, bands shaded
+``heatmap``             cases x indicators with bands and coverage
+``map``                 institutional against practice score (the securitization map)
+``profile``             indicator profiles of every case with a score (radar)
+``profile-<country>``   indicator profiles of one country's cases (several countries only)
+``timeline-<country>``  the evidence items of one country's cases
+``measure-<measure>``   one measure over time (measures with two or more observations)
+``rank-intervals``      rank intervals (with a sensitivity table, or bootstrap ranks)
+``reliability``         inter-coder agreement per indicator (with a reliability table)
+======================  ==============================================================
+
+The same scores give the same bytes: fonts, styles and metadata are fixed (no dates, no
+software version in the files; the SVG ids are salted with a constant).
+"""
+
+from __future__ import annotations
+
+import io
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from functools import partial
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Literal
+
+import matplotlib as mpl
+import matplotlib.style
+import pandas as pd
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.figure import Figure
+
+from . import plot
+from ._io import atomic_write_bytes, atomic_write_text, guard_inputs
+from .errors import ParameterError
+from .results import Scores
+
+if TYPE_CHECKING:
+    from matplotlib.axes import Axes
+
+__all__ = ["Chart", "chart_specs", "write_charts"]
+
+ImageFormat = Literal["png", "svg", "pdf"]
+
+#: Settings that make the files reproducible and readable, applied on matplotlib's defaults.
+RC: dict[str, Any] = {
+    "svg.hashsalt": "securitization",
+    "svg.fonttype": "path",
+    "pdf.fonttype": 42,
+    "font.family": "DejaVu Sans",
+    "figure.dpi": 100,
+    "savefig.facecolor": "white",
+    "axes.titleweight": "bold",
+}
+_META: dict[str, dict[str, str | None]] = {
+    "png": {"Software": None},
+    "svg": {"Date": None, "Creator": "securitization"},
+    "pdf": {"CreationDate": None, "ModDate": None, "Creator": "securitization", "Producer": "securitization"},
+}
+
+
+@dataclass(frozen=True, kw_only=True)
+class ChartSpec:
+    """One chart to draw: its stable name, title, caption and drawing function."""
+
+    name: str
+    title: str
+    caption: str
+    draw: Callable[..., Axes]  # called with ax=
+    figsize: tuple[float, float]
+    polar: bool = False
+
+
+@dataclass(frozen=True, kw_only=True)
+class Chart:
+    """A chart written by :func:`write_charts`: its name, title, caption and files."""
+
+    name: str
+    title: str
+    caption: str
+    files: tuple[Path, ...]
+
+    def __str__(self) -> str:
+        return f"{self.name}: {self.title} ({', '.join(p.name for p in self.files)})"
+
+
+def _legend_rows(n: int) -> int:
+    return n if n <= 4 else -(-n // 2)
+
+
+def _slug(text: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-") or "chart"
+
+
+def chart_specs(
+    scores: Scores,
+    *,
+    reliability: pd.DataFrame | Any = None,
+    sensitivity: pd.DataFrame | Any = None,
+    min_alpha: float | None = None,
+) -> list[ChartSpec]:
+    """The charts of the gallery for these scores, in the order of the index page.
+
+    Parameters
+    ----------
+    scores
+        The scores to draw.
+    reliability
+        A :class:`~securitization.reliability.Reliability` or its table (``indicator,
+        alpha, lo, hi, flagged``) to draw as ``reliability``; default none.
+    sensitivity
+        A :class:`~securitization.sensitivity.Sensitivity` or its table (``case, label,
+        rank_nominal`` or ``rank``, ``rank_median, rank_lo, rank_hi``) to draw as
+        ``rank-intervals``; default: drawn from the overall table when it has
+        ``rank_lo``/``rank_hi`` (after a bootstrap), otherwise not drawn.
+    min_alpha
+        The reliability gate (default: the reliability result's, else the codebook's).
+    """
+    if not isinstance(scores, Scores):
+        raise ParameterError.invalid("scores", "chart_specs", "a Scores object (from securitization.score)", scores)
+    cb = scores.codebook
+    units = scores.units
+    n_units = len(units)
+    countries = list(dict.fromkeys(units["country"]))
+    has_iv = "lo" in scores.overall.columns
+    iv_text = " Bars and shaded bands are intervals." if has_iv else " (No intervals: the scores carry none.)"
+    specs = [
+        ChartSpec(
+            name="ranking",
+            title="Overall securitization ranking",
+            caption=(
+                f"Overall securitization score of each case on the {cb.scale.min}-{cb.scale.max} scale "
+                f"(codebook {cb.label}), most securitized first; the bands of the scale are shaded. "
+                "Cases without an overall score are listed as missing with their coverage." + iv_text
+            ),
+            draw=partial(plot.plot_ranking, scores),
+            figsize=(8.5, 0.42 * n_units + 1.9),
+        ),
+        ChartSpec(
+            name="heatmap",
+            title="Scores by case and indicator",
+            caption=(
+                "Score and band of every case on every indicator, dimension and overall; aggregates "
+                "computed from part of their inputs show their coverage. Hatched cells are missing "
+                "(no evidence), never counted as 0."
+            ),
+            draw=partial(plot.plot_heatmap, scores),
+            figsize=(1.05 * (len(cb.indicators) + len(cb.dimensions) + 1) + 3.4, 0.72 * n_units + 2.4),
+        ),
+    ]
+    if len(cb.dimensions) >= 2:
+        x, y = cb.dimension_codes[0], cb.dimension_codes[1]
+        specs.append(
+            ChartSpec(
+                name="map",
+                title=f"Securitization map: {x} against {y}",
+                caption=(
+                    f"{x.capitalize()} score against {y} score per case. Below the dashed diagonal, "
+                    f"{x} is more securitized than {y}: the gap between law and practice stands out." + iv_text
+                ),
+                draw=partial(plot.plot_map, scores),
+                figsize=(7.5, 7.8),
+            )
+        )
+    specs.append(
+        ChartSpec(
+            name="profile",
+            title="Indicator profiles",
+            caption="Indicator profile of every case with a score (radar; centre = "
+            f"{cb.scale.min}, rim = {cb.scale.max}). A gap in an outline is a missing indicator.",
+            draw=partial(plot.plot_profile, scores),
+            figsize=plot.profile_size(_legend_rows(int(scores.overall["score"].notna().sum()))),
+            polar=True,
+        )
+    )
+    if len(countries) > 1:
+        for c in countries:
+            cases = units.loc[units["country"] == c, "case"].drop_duplicates().tolist()
+            specs.append(
+                ChartSpec(
+                    name=f"profile-{_slug(c)}",
+                    title=f"Indicator profiles: {c}",
+                    caption=f"Indicator profiles of the cases of {c} (radar). A gap is a missing indicator.",
+                    draw=partial(plot.plot_profile, scores, cases=cases, title=f"Indicator profiles: {c}"),
+                    figsize=plot.profile_size(_legend_rows(len(cases))),
+                    polar=True,
+                )
+            )
+    for c in countries:
+        n_items = int(scores.items["case"].isin(units.loc[units["country"] == c, "case"]).sum())
+        if not n_items:
+            continue
+        specs.append(
+            ChartSpec(
+                name=f"timeline-{_slug(c)}",
+                title=f"Evidence timeline: {c}",
+                caption=(
+                    f"The {n_items} coded evidence items of {c} by date and indicator, sized by weight and "
+                    "coloured by their code; each case's term is shaded."
+                ),
+                draw=partial(plot.plot_timeline, scores, countries=[c], title=f"Evidence timeline: {c}"),
+                figsize=(11.0, 0.5 * (len(cb.indicators) + 0.8) + 2.0),
+            )
+        )
+    all_obs = scores.prepared.data.measures if scores.prepared is not None else scores.measures
+    counts = all_obs.drop_duplicates(["country", "measure", "period"]).groupby("measure").size()
+    for measure in plot.available_measures(scores):
+        if counts.get(measure, 0) < 2:
+            continue
+        used = measure in set(scores.measures["measure"])
+        specs.append(
+            ChartSpec(
+                name=f"measure-{_slug(measure)}",
+                title=f"Measure: {measure}",
+                caption=(
+                    f"{measure} over time ({int(counts[measure])} observations), each administration's term "
+                    "shaded. " + ("Used in scoring." if used else "Context: not used by the codebook's rules.")
+                ),
+                draw=partial(plot.plot_measure, scores, measure),
+                figsize=(9.0, 4.8),
+            )
+        )
+    if sensitivity is not None or {"rank_lo", "rank_hi"} <= set(scores.overall.columns):
+        source: Any = sensitivity if sensitivity is not None else scores
+        specs.append(
+            ChartSpec(
+                name="rank-intervals",
+                title="Rank intervals" + (" under the sensitivity analysis" if sensitivity is not None else ""),
+                caption="Rank of each case (1 = most securitized) with its interval"
+                + (" under the sensitivity analysis." if sensitivity is not None else " from the bootstrap."),
+                draw=partial(
+                    plot.plot_rank_intervals,
+                    source,
+                    title="Rank intervals" + (" under the sensitivity analysis" if sensitivity is not None else ""),
+                ),
+                figsize=(8.0, 0.45 * n_units + 1.9),
+            )
+        )
+    if reliability is not None:
+        own = getattr(reliability, "min_alpha", None)
+        gate = min_alpha if min_alpha is not None else (own if isinstance(own, int | float) else cb.min_alpha)
+        n_rel = len(plot._as_frame(reliability, "chart_specs", "reliability"))
+        specs.append(
+            ChartSpec(
+                name="reliability",
+                title="Coder reliability per indicator",
+                caption=f"Krippendorff's alpha per indicator against the gate α = {gate:g}; flagged indicators "
+                "are below it.",
+                draw=partial(plot.plot_reliability, reliability, min_alpha=gate),
+                figsize=plot.reliability_size(n_rel),
+            )
+        )
+    return specs
+
+
+def _render(spec: ChartSpec, formats: Sequence[ImageFormat], dpi: float) -> dict[str, bytes]:
+    with mpl.rc_context():
+        matplotlib.style.use(["default", RC])
+        fig = Figure(figsize=spec.figsize, layout="constrained")
+        FigureCanvasAgg(fig)
+        ax = fig.add_subplot(projection="polar" if spec.polar else None)
+        spec.draw(ax=ax)
+        out: dict[str, bytes] = {}
+        for fmt in formats:
+            buf = io.BytesIO()
+            fig.savefig(buf, format=fmt, dpi=dpi, metadata=_META[fmt])
+            out[fmt] = buf.getvalue()
+    return out
+
+
+def write_charts(
+    scores: Scores,
+    out: str | Path,
+    *,
+    formats: Sequence[ImageFormat] = ("png", "svg"),
+    reliability: pd.DataFrame | Any = None,
+    sensitivity: pd.DataFrame | Any = None,
+    min_alpha: float | None = None,
+    dpi: float = 150,
+    inputs: Sequence[str | Path] = (),
+) -> list[Chart]:
+    """Write every chart of the gallery to ``out`` and an ``index.md`` that lists them.
+
+    Parameters
+    ----------
+    scores
+        The scores to draw.
+    out
+        The output folder (created if needed). Files are written atomically.
+    formats
+        Image formats, each chart written once per format (``png``, ``svg``, ``pdf``).
+    reliability, sensitivity, min_alpha
+        Optional tables for the reliability and rank-interval charts (see
+        :func:`chart_specs`).
+    dpi
+        Resolution of the PNG files.
+    inputs
+        Input files that must not be overwritten (default: those of the scores' manifest).
+
+    Returns
+    -------
+    list of Chart
+        The charts written, in the order of the index page.
+
+    Examples
+    --------
+    >>> from securitization import bootstrap, load, reliability, score
+    >>> scores = bootstrap(score(load()), n_boot=200, rng=1)
+    >>> charts = write_charts(scores, "charts", reliability=reliability(scores, rng=1))  # doctest: +SKIP
+    >>> [spec.name for spec in chart_specs(scores)][:4]
+    ['ranking', 'heatmap', 'map', 'profile']
+    """
+    if not isinstance(scores, Scores):
+        raise ParameterError.invalid("scores", "write_charts", "a Scores object (from securitization.score)", scores)
+    formats = tuple(formats)
+    bad = [f for f in formats if f not in _META]
+    if bad or not formats:
+        raise ParameterError.invalid("formats", "write_charts", "a non-empty list of 'png', 'svg', 'pdf'", formats)
+    folder = Path(out)
+    protected = [*inputs, *(f["path"] for f in scores.manifest.get("inputs", []) if "path" in f)]
+    specs = chart_specs(scores, reliability=reliability, sensitivity=sensitivity, min_alpha=min_alpha)
+    charts = []
+    for spec in specs:
+        images = _render(spec, formats, dpi)
+        files = []
+        for fmt, data in images.items():
+            path = folder / f"{spec.name}.{fmt}"
+            guard_inputs(path, protected)
+            files.append(atomic_write_bytes(path, data))
+        charts.append(Chart(name=spec.name, title=spec.title, caption=spec.caption, files=tuple(files)))
+    index = folder / "index.md"
+    guard_inputs(index, protected)
+    atomic_write_text(index, _index(scores, charts))
+    return charts
+
+
+def _index(scores: Scores, charts: Sequence[Chart]) -> str:
+    cb = scores.codebook
+    cases = ", ".join(scores.overall["label"].astype(str).drop_duplicates())
+    lines = [
+        "# Securitization charts",
+        "",
+        f"Codebook {cb.label}; scores by {scores.by}; cases: {cases}.",
+        "Written by `securitization charts`; the same inputs give the same files.",
+        "",
+        "| chart | files |",
+        "|---|---|",
+    ]
+    for c in charts:
+        links = " · ".join(f"[{p.suffix[1:].upper()}]({p.name})" for p in c.files)
+        lines.append(f"| [{c.title}](#{_slug(c.name)}) | {links} |")
+    for c in charts:
+        first = next((p for p in c.files if p.suffix == ".png"), c.files[0])
+        lines += ["", f'<a id="{_slug(c.name)}"></a>', "", f"## {c.title}", "", c.caption, ""]
+        lines.append(f"![{c.title}]({first.name})")
+    return "\n".join(lines) + "\n"

@@ -1,0 +1,372 @@
+"""Tests of securitization.plot: every chart on synthetic scores (with a missing case and
+missing indicators, with and without intervals) and on the bundled cases.
+
+The fixtures are built in code: the bundled data are being coded and may change.
+"""
+
+from __future__ import annotations
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
+import pytest
+from matplotlib.axes import Axes
+from matplotlib.collections import PathCollection
+from matplotlib.patches import Rectangle
+
+import securitization as sz
+from securitization import plot
+from securitization.errors import ParameterError
+
+CASES = pd.DataFrame(
+    {
+        "case": ["usa-alpha", "usa-beta", "mex-gamma", "mex-delta"],
+        "country": ["USA", "USA", "MEX", "MEX"],
+        "label": ["US Alpha 2001-2005", "US Beta 2005-2009", "Mexico Gamma 2006-2012", "Mexico Delta 2012-2018"],
+        "leader": ["A. Alpha", "B. Beta", "G. Gamma", "D. Delta"],
+        "start": ["2001-01-20", "2005-01-20", "2006-12-01", "2012-12-01"],
+        "end": ["2005-01-19", "2009-01-19", "2012-11-30", "2018-11-30"],
+    }
+)
+KINDS = {"I-1": "statute", "I-2": "programme", "I-3": "speech", "P-1": "operation", "P-2": "statistics"}
+
+
+def evidence_frame() -> pd.DataFrame:
+    """Two items per indicator for the US cases (one doubly coded), institutional items
+    only for mex-gamma (practice missing), nothing for mex-delta (all missing)."""
+    rows = []
+    plan = {
+        "usa-alpha": ("2002", {"I-1": (3, 2), "I-2": (2, 2), "I-3": (3, 4), "P-1": (2, 1), "P-2": (1, 2)}),
+        "usa-beta": ("2006", {"I-1": (4, 3), "I-2": (3, 4), "I-3": (4, 4), "P-1": (3, 3), "P-2": (3, 2)}),
+        "mex-gamma": ("2008", {"I-1": (1, 2), "I-2": (2, 3), "I-3": (1, 1)}),
+    }
+    for case, (year, codes) in plan.items():
+        for ind, pair in codes.items():
+            for k, code in enumerate(pair, start=1):
+                eid = f"{case}-{ind}-{k}"
+                row = {
+                    "evidence_id": eid,
+                    "case": case,
+                    "indicator": ind,
+                    "date": f"{year}-{3 + 4 * k:02d}-15",
+                    "kind": KINDS[ind],
+                    "title": f"Item {k} on {ind} of {case}",
+                    "source": f"Source {eid}",
+                    "code": str(code),
+                    "weight": str(k),
+                    "coder": "c1",
+                }
+                rows.append(row)
+                if k == 1 and ind == "I-1":
+                    rows.append({**row, "code": str(max(code - 1, 0)), "coder": "c2"})
+    return pd.DataFrame(rows)
+
+
+def measures_frame() -> pd.DataFrame:
+    rows = []
+    for i, fy in enumerate(range(2002, 2009)):
+        rows.append(("USA", "P-2", "ice_detention_midnight_pop", f"FY{fy}", str(20000 + 1500 * i), "persons"))
+        rows.append(("USA", "P-1", "border_apprehensions", f"FY{fy}", str(900000 - 50000 * i), "persons"))
+    for i, year in enumerate([2007, 2008, 2010, 2011]):  # 2009 missing
+        rows.append(("MEX", "P-2", "inm_presentados", str(year), str(60000 + 9000 * i), "events"))
+    frame = pd.DataFrame(rows, columns=["country", "indicator", "measure", "period", "value", "unit"])
+    frame["source"] = "Synthetic source"
+    return frame
+
+
+def synthetic_scores() -> sz.Scores:
+    ds = sz.validate_tables(cases=[CASES], evidence=[evidence_frame()], measures=[measures_frame()])
+    return sz.score(ds)
+
+
+def with_intervals(scores: sz.Scores) -> sz.Scores:
+    """Attach made-up intervals (as the bootstrap would) to test that they are drawn."""
+    top = scores.codebook.scale.max
+
+    def iv(t: pd.DataFrame) -> pd.DataFrame:
+        return t.assign(lo=(t["score"] - 0.3).clip(0, top), hi=(t["score"] + 0.25).clip(0, top))
+
+    ov = iv(scores.overall)
+    ov["rank_lo"] = ov["rank"]
+    ov["rank_hi"] = (ov["rank"] + 1).where(ov["rank"].notna())
+    return scores.with_tables(indicators=iv(scores.indicators), dimensions=iv(scores.dimensions), overall=ov)
+
+
+def reliability_frame() -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "indicator": ["I-1", "I-2", "I-3", "P-1", "P-2"],
+            "alpha": [0.82, 0.55, np.nan, 0.71, -0.1],
+            "lo": [0.7, 0.35, np.nan, 0.6, -0.3],
+            "hi": [0.9, 0.72, np.nan, 0.8, 0.2],
+            "flagged": [False, True, False, False, True],
+        }
+    )
+
+
+def sensitivity_frame() -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "case": ["usa-beta", "usa-alpha", "mex-gamma", "mex-delta"],
+            "label": ["US Beta 2005-2009", "US Alpha 2001-2005", "Mexico Gamma 2006-2012", "Mexico Delta 2012-2018"],
+            "rank_nominal": [1, 2, 3, np.nan],
+            "rank_median": [1, 2, 3, np.nan],
+            "rank_lo": [1, 1, 2, np.nan],
+            "rank_hi": [2, 3, 3, np.nan],
+        }
+    )
+
+
+@pytest.fixture(scope="module")
+def scores() -> sz.Scores:
+    return synthetic_scores()
+
+
+@pytest.fixture(autouse=True)
+def _close_figures():
+    yield
+    plt.close("all")
+
+
+def texts(ax: Axes) -> list[str]:
+    """Every text drawn in the Axes (texts, tick labels, legend)."""
+    out = [" ".join(t.get_text().split()) if "Not drawn" in t.get_text() else t.get_text() for t in ax.texts]
+    out += [t.get_text() for t in ax.get_xticklabels() + ax.get_yticklabels()]
+    leg = ax.get_legend()
+    if leg is not None:
+        out += [t.get_text() for t in leg.get_texts()]
+    return out
+
+
+def test_fixture_has_missing_values(scores):
+    ind = scores.indicators.set_index(["case", "indicator"])["score"]
+    assert ind["mex-gamma"][["P-1", "P-2"]].isna().all()
+    assert ind["mex-delta"].isna().all()
+    ov = scores.overall.set_index("case")
+    assert np.isnan(ov.loc["mex-delta", "score"])
+    assert ov.loc["mex-gamma", "coverage"] == pytest.approx(0.5)
+
+
+ALL = [
+    ("plot_profile", {}),
+    ("plot_heatmap", {}),
+    ("plot_map", {}),
+    ("plot_ranking", {}),
+    ("plot_timeline", {}),
+    ("plot_rank_intervals", {}),
+]
+
+
+@pytest.mark.parametrize(("name", "kwargs"), ALL)
+@pytest.mark.parametrize("intervals", [False, True])
+def test_every_chart_returns_axes(scores, name, kwargs, intervals):
+    s = with_intervals(scores) if intervals else scores
+    ax = getattr(plot, name)(s, **kwargs)
+    assert isinstance(ax, Axes)
+    assert ax.get_title()
+
+
+def test_measure_returns_axes(scores):
+    ax = plot.plot_measure(scores, "ice_detention_midnight_pop")
+    assert isinstance(ax, Axes)
+    assert ax.get_title() == "ice_detention_midnight_pop (P-2)"
+    (line,) = ax.get_lines()[-1:]
+    assert len(line.get_xdata()) == 7
+    # one shaded, labelled term per US case
+    assert "US Alpha 2001-2005" in texts(ax)
+    assert "US Beta 2005-2009" in texts(ax)
+
+
+def test_measure_missing_period_is_not_drawn_as_a_solid_line(scores):
+    ax = plot.plot_measure(scores, "inm_presentados")
+    solid = [line for line in ax.get_lines() if line.get_linestyle() == "-" and len(line.get_xdata()) > 2]
+    (line,) = solid
+    y = np.asarray(line.get_ydata(), dtype=float)
+    assert np.isnan(y).sum() == 1  # broken between 2008 and 2010
+    assert any(line.get_linestyle() == ":" for line in ax.get_lines())
+    assert any("Dotted: periods without an observation." in t for t in texts(ax))
+    contiguous = plot.plot_measure(scores, "ice_detention_midnight_pop")
+    assert not any(line.get_linestyle() == ":" for line in contiguous.get_lines())
+
+
+def test_measure_not_used_in_scoring_is_drawn_from_the_dataset(scores):
+    assert "border_apprehensions" not in set(scores.measures["measure"])
+    ax = plot.plot_measure(scores, "border_apprehensions")
+    assert ax.get_ylabel() == "Persons"
+
+
+def test_measure_unknown_raises(scores):
+    with pytest.raises(ParameterError, match="'measure' parameter of plot_measure"):
+        plot.plot_measure(scores, "no_such_measure")
+
+
+def test_draws_on_given_axes(scores):
+    _fig, (a, b) = plt.subplots(1, 2)
+    assert plot.plot_ranking(scores, ax=a) is a
+    assert plot.plot_heatmap(scores, ax=b) is b
+
+
+def test_profile_needs_polar_axes(scores):
+    _, ax = plt.subplots()
+    with pytest.raises(ParameterError, match="polar"):
+        plot.plot_profile(scores, ax=ax)
+
+
+def test_profile_marks_missing(scores):
+    ax = plot.plot_profile(scores)
+    labels = texts(ax)
+    assert "Mexico Gamma 2006-2012 (missing: P-1, P-2)" in labels
+    assert any("Not drawn (no indicator score): Mexico Delta 2012-2018" in t for t in labels)
+    # the outline of mex-gamma is not closed through 0 at the missing spokes
+    gamma = next(line for line in ax.get_lines() if line.get_label().startswith("Mexico Gamma"))
+    r = np.asarray(gamma.get_ydata(), dtype=float)
+    assert np.isnan(r).sum() == 2
+    assert not (r == 0).any()
+
+
+def test_profile_intervals_shaded(scores):
+    plain = plot.plot_profile(scores)
+    shaded = plot.plot_profile(with_intervals(scores))
+    assert len(shaded.collections) > len(plain.collections)
+    assert "interval" in texts(shaded)
+
+
+def test_heatmap_missing_is_hatched_not_zero(scores):
+    ax = plot.plot_heatmap(scores)
+    image = ax.get_images()[0]
+    data = image.get_array()
+    assert isinstance(data, np.ma.MaskedArray)
+    n_missing = int(data.mask.sum())
+    # mex-gamma: P-1, P-2, practice; mex-delta: all 5 + 2 dimensions + overall
+    assert n_missing == 3 + 8
+    hatched = [p for p in ax.patches if isinstance(p, Rectangle) and p.get_hatch()]
+    assert len(hatched) == n_missing
+    assert texts(ax).count("missing") == n_missing
+    # the coverage of mex-gamma's overall score is shown
+    assert any("cov. 50%" in t for t in texts(ax))
+
+
+def test_heatmap_shows_bands_and_intervals(scores):
+    ax = plot.plot_heatmap(with_intervals(scores))
+    joined = "\n".join(texts(ax))
+    assert "very high" in joined or "high" in joined
+    assert "[" in joined
+    assert [t.get_text() for t in ax.get_yticklabels()] == list(scores.units["label"])
+
+
+def test_map_places_complete_cases_and_lists_the_others(scores):
+    ax = plot.plot_map(with_intervals(scores))
+    drawn = sum(len(c.get_offsets()) for c in ax.collections if isinstance(c, PathCollection))
+    assert drawn == 2  # only the US cases have both dimension scores
+    labels = texts(ax)
+    assert "US Alpha 2001-2005" in labels
+    assert any("Mexico Gamma 2006-2012; Mexico Delta 2012-2018" in t for t in labels)
+    assert "equal scores" in labels
+    assert ax.get_xlabel().startswith("Institutional score")
+
+
+def test_map_labels_do_not_overlap(scores):
+    ax = plot.plot_map(scores)
+    fig = ax.get_figure()
+    fig.canvas.draw()
+    names = set(scores.units["label"])
+    boxes = [t.get_window_extent() for t in ax.texts if t.get_text() in names]
+    assert len(boxes) == 2
+    assert not boxes[0].overlaps(boxes[1])
+
+
+def test_map_rejects_unknown_dimension(scores):
+    with pytest.raises(ParameterError, match="'x' parameter of plot_map"):
+        plot.plot_map(scores, x="legal")
+
+
+def test_ranking_orders_by_rank_and_lists_missing(scores):
+    ax = plot.plot_ranking(with_intervals(scores))
+    ticks = [t.get_text() for t in ax.get_yticklabels()]
+    assert ticks[0].startswith("1. US Beta")
+    assert ticks[-1] == "– Mexico Delta 2012-2018"
+    joined = "\n".join(texts(ax))
+    assert "missing (coverage 0%)" in joined
+    assert "rank 1–2" in joined
+    assert "coverage 50%" in joined
+
+
+def test_cases_selects_and_orders(scores):
+    ax = plot.plot_heatmap(scores, cases=["usa-beta", "usa-alpha"])
+    assert [t.get_text() for t in ax.get_yticklabels()] == ["US Beta 2005-2009", "US Alpha 2001-2005"]
+    with pytest.raises(ParameterError, match="'cases' parameter"):
+        plot.plot_ranking(scores, cases=["nowhere-2020"])
+
+
+def test_timeline_items_sized_by_weight_coloured_by_code(scores):
+    ax = plot.plot_timeline(scores, countries=["USA"])
+    (dots,) = [c for c in ax.collections if isinstance(c, PathCollection)]
+    n_items = scores.items["case"].isin(["usa-alpha", "usa-beta"]).sum()
+    assert len(dots.get_offsets()) == n_items
+    assert sorted(set(dots.get_sizes())) == [28.0, 56.0]
+    codes = scores.items.loc[scores.items["case"].isin(["usa-alpha", "usa-beta"]), "code"]
+    assert sorted(np.asarray(dots.get_array())) == sorted(codes)  # incl. a consolidated 2.5
+    assert "0 none" in texts(ax)
+
+
+def test_timeline_several_countries(scores):
+    ax = plot.plot_timeline(scores)
+    ticks = [t.get_text() for t in ax.get_yticklabels()]
+    assert ticks[0].startswith("MEX · I-1") and ticks[-1].startswith("USA · P-2")
+
+
+def test_reliability(scores):
+    ax = plot.plot_reliability(reliability_frame(), min_alpha=scores.codebook.min_alpha)
+    labels = texts(ax)
+    assert "gate α = 0.667" in labels
+    assert "not enough doubly coded items" in labels
+    assert "flagged: below the gate" in labels
+    assert [t.get_text() for t in ax.get_yticklabels()] == ["I-1", "I-2", "I-3", "P-1", "P-2"]
+
+
+def test_reliability_without_intervals_or_flags():
+    frame = reliability_frame()[["indicator", "alpha"]]
+    ax = plot.plot_reliability(frame, min_alpha=0.8)
+    assert "interval" not in texts(ax)
+    with pytest.raises(ParameterError, match="'reliability' parameter"):
+        plot.plot_reliability(frame.drop(columns="alpha"))
+    with pytest.raises(ParameterError, match="'min_alpha' parameter"):
+        plot.plot_reliability(frame, min_alpha=2)
+
+
+def test_rank_intervals_from_table_and_from_scores(scores):
+    ax = plot.plot_rank_intervals(sensitivity_frame())
+    assert next(t.get_text() for t in ax.get_yticklabels()) == "US Beta 2005-2009"
+    assert "rank interval" in texts(ax)
+    assert "no rank (missing score)" in texts(ax)
+    plain = plot.plot_rank_intervals(sensitivity_frame()[["case", "label", "rank_nominal"]])
+    assert "rank interval" not in texts(plain)
+    ax2 = plot.plot_rank_intervals(with_intervals(scores))
+    assert "rank interval" in texts(ax2)
+
+
+def test_wrong_input_type():
+    with pytest.raises(ParameterError, match="'scores' parameter of plot_heatmap"):
+        plot.plot_heatmap(pd.DataFrame())  # type: ignore[arg-type]
+
+
+def test_by_year_scores(scores):
+    ds = sz.validate_tables(cases=[CASES], evidence=[evidence_frame()], measures=[measures_frame()])
+    yearly = sz.score(ds, by="year")
+    for fn in (plot.plot_heatmap, plot.plot_ranking, plot.plot_map, plot.plot_timeline):
+        assert isinstance(fn(yearly), Axes)
+    assert isinstance(plot.plot_measure(yearly, "ice_detention_midnight_pop"), Axes)
+
+
+def test_bundled_cases_every_chart():
+    """Whatever the bundled data hold today, every chart draws."""
+    s = sz.score(sz.load())
+    for name in ("plot_profile", "plot_heatmap", "plot_map", "plot_ranking", "plot_timeline", "plot_rank_intervals"):
+        assert isinstance(getattr(plot, name)(s), Axes)
+        plt.close("all")
+    for measure in plot.available_measures(s)[:2]:
+        assert isinstance(plot.plot_measure(s, measure), Axes)
