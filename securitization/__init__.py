@@ -10,6 +10,8 @@ from __future__ import annotations
 
 __version__ = "0.1.0"
 
+from typing import TYPE_CHECKING, Any
+
 from .codebook import Codebook, Dimension, Indicator, Level, MeasureRule, Scale, load_codebook
 from .errors import (
     CodebookError,
@@ -19,9 +21,16 @@ from .errors import (
     SecuritizationError,
     ValidationError,
 )
+from .reliability import Reliability, krippendorff_alpha, reliability
 from .results import Explanation, Scores
 from .scoring import score
+from .sensitivity import Sensitivity, index_sensitivity, sensitivity
 from .tables import Dataset, load, read_table, validate_tables
+from .uncertainty import bootstrap
+
+if TYPE_CHECKING:  # imported on first use (they import matplotlib): see __getattr__
+    from . import charts, plot
+    from .charts import Chart, write_charts
 
 __all__ = [
     "Codebook",
@@ -35,14 +44,34 @@ __all__ = [
     "MissingDependencyError",
     "ParameterError",
     "Problem",
+    "Reliability",
     "Scale",
     "Scores",
     "SecuritizationError",
+    "Sensitivity",
     "ValidationError",
     "__version__",
+    "bootstrap",
+    "index_sensitivity",
+    "krippendorff_alpha",
     "load",
     "load_codebook",
     "read_table",
+    "reliability",
     "score",
+    "sensitivity",
     "validate_tables",
 ]
+__all__ += ["Chart", "charts", "plot", "write_charts"]
+
+_LAZY = {"plot": "plot", "charts": "charts", "Chart": "charts", "write_charts": "charts"}
+
+
+def __getattr__(name: str) -> Any:
+    """Import the chart modules, and matplotlib with them, only when first used."""
+    if name in _LAZY:
+        import importlib
+
+        module = importlib.import_module(f".{_LAZY[name]}", __name__)
+        return module if name == _LAZY[name] else getattr(module, name)
+    raise AttributeError(f"module 'securitization' has no attribute {name!r}")

@@ -52,7 +52,56 @@ def cmd_score(args: argparse.Namespace) -> int:
 
     ds = _dataset(args)
     scores = score(ds, by=args.by)
+    if args.n_boot:
+        from .uncertainty import bootstrap
+
+        scores = bootstrap(scores, n_boot=args.n_boot, ci_prob=args.ci_prob, rng=args.seed)
     _emit(scores.render(args.format, level=args.level), args.out, [f.path for f in ds.files])
+    return 0
+
+
+@_command
+def cmd_reliability(args: argparse.Namespace) -> int:
+    """Inter-coder reliability (Krippendorff's alpha) per indicator, with the gate."""
+    from .reliability import reliability
+
+    ds = _dataset(args)
+    rel = reliability(
+        ds, level=args.level, min_alpha=args.min_alpha, n_boot=args.n_boot, ci_prob=args.ci_prob, rng=args.seed
+    )
+    text = (
+        rel.table.to_csv(index=False, float_format="%.6g", lineterminator="\n") if args.format == "csv" else f"{rel}\n"
+    )
+    _emit(text, args.out, [f.path for f in ds.files])
+    return 0
+
+
+@_command
+def cmd_sensitivity(args: argparse.Namespace) -> int:
+    """Rank uncertainty and Sobol indices over weights, item rules, aggregation, left-out indicators."""
+    from .scoring import score
+    from .sensitivity import sensitivity
+
+    ds = _dataset(args)
+    sa = sensitivity(
+        score(ds, by=args.by),
+        n=args.n,
+        rng=args.seed,
+        weight_noise=args.weight_noise,
+        item_rules=args.item_rules,
+        aggregations=args.aggregations,
+        leave_out=not args.no_leave_out,
+        ci_prob=args.ci_prob,
+    )
+    inputs = [f.path for f in ds.files]
+    if args.format == "csv":
+        _emit(sa.cases.to_csv(index=False, float_format="%.6g", lineterminator="\n"), args.out, inputs)
+    else:
+        _emit(f"{sa}\n", args.out, inputs)
+    if args.runs:
+        guard_inputs(args.runs, inputs)
+        atomic_write_text(args.runs, sa.runs.to_csv(index=False, float_format="%.10g", lineterminator="\n"))
+        print(f"wrote {args.runs}", file=sys.stderr)
     return 0
 
 
@@ -96,9 +145,65 @@ def cmd_run(args: argparse.Namespace) -> int:
     ):
         guard_inputs(out / name, inputs)
         written.append(atomic_write_text(out / name, text))
+    from .charts import write_charts
+
+    charts = write_charts(scores, out, inputs=inputs)
+    written += [p for c in charts for p in c.files] + [out / "index.md"]
     print(scores)
     for p in written:
         print(f"wrote {p}", file=sys.stderr)
+    return 0
+
+
+@_command
+def cmd_charts(args: argparse.Namespace) -> int:
+    """Draw every comparison chart as PNG and SVG into a folder, with an index page."""
+    from .charts import write_charts
+    from .scoring import score
+
+    ds = _dataset(args)
+    plain = score(ds)
+    scores, rel, sens = plain, None, None
+    if args.n_boot > 0:
+        from .uncertainty import bootstrap
+
+        scores = bootstrap(plain, n_boot=args.n_boot, ci_prob=args.ci_prob, rng=args.seed)
+        from .reliability import reliability
+
+        rel = reliability(ds, n_boot=args.n_boot, ci_prob=args.ci_prob, rng=args.seed)
+    if args.sensitivity_n > 0:
+        from .sensitivity import sensitivity
+
+        sens = sensitivity(plain, n=args.sensitivity_n, rng=args.seed, ci_prob=args.ci_prob)
+    charts = write_charts(
+        scores,
+        args.out,
+        formats=args.format,
+        reliability=rel,
+        sensitivity=sens,
+        dpi=args.dpi,
+        inputs=[f.path for f in ds.files],
+    )
+    for c in charts:
+        for p in c.files:
+            print(f"wrote {p}", file=sys.stderr)
+    print(Path(args.out) / "index.md")
+    return 0
+
+
+@_command
+def cmd_report(args: argparse.Namespace) -> int:
+    """Write the Markdown and HTML report of one case."""
+    from .report import write_report
+    from .scoring import score
+
+    ds = _dataset(args)
+    scores = score(ds)
+    if args.n_boot > 0:
+        from .uncertainty import bootstrap
+
+        scores = bootstrap(scores, n_boot=args.n_boot, ci_prob=args.ci_prob, rng=args.seed)
+    print(write_report(scores, args.case, args.out))
     return 0
 
 
@@ -159,6 +264,42 @@ def _parser() -> argparse.ArgumentParser:
     )
     sp.add_argument("--out", default=None, help="write to this file (atomically) instead of standard output")
     sp.add_argument("--compare-bundled", action="store_true", help="score the given tables next to the bundled cases")
+    sp.add_argument(
+        "--n-boot", type=int, default=0, help="add bootstrap intervals from this many replicates (default 0: none)"
+    )
+    sp.add_argument("--ci-prob", type=float, default=0.9, help="probability of the intervals (default 0.9)")
+    sp.add_argument("--seed", type=int, default=None, help="random seed (same seed, same intervals)")
+
+    sp = sub.add_parser("reliability", help="inter-coder reliability (Krippendorff's alpha) per indicator")
+    common(sp)
+    sp.add_argument("--level", choices=["nominal", "ordinal", "interval", "ratio"], default="ordinal")
+    sp.add_argument("--min-alpha", type=float, default=None, help="the gate (default: the codebook's min_alpha)")
+    sp.add_argument("--n-boot", type=int, default=1000, help="bootstrap replicates of the interval (default 1000)")
+    sp.add_argument("--ci-prob", type=float, default=0.9, help="probability of the interval (default 0.9)")
+    sp.add_argument("--seed", type=int, default=None, help="random seed")
+    sp.add_argument("--format", choices=["table", "csv"], default="table")
+    sp.add_argument("--out", default=None, help="write to this file (atomically) instead of standard output")
+
+    sp = sub.add_parser("sensitivity", help="rank uncertainty and Sobol indices over the method's choices")
+    common(sp)
+    sp.add_argument("--n", type=int, default=256, help="base sample size: n x (factors + 2) runs (default 256)")
+    sp.add_argument("--seed", type=int, default=None, help="random seed")
+    sp.add_argument("--by", choices=["case", "year"], default="case")
+    sp.add_argument("--weight-noise", type=float, default=0.25, help="relative noise on weights (default 0.25)")
+    sp.add_argument(
+        "--item-rules",
+        nargs="+",
+        default=["weighted_mean", "median"],
+        choices=["nominal", "weighted_mean", "median", "max", "top_k_mean"],
+    )
+    sp.add_argument(
+        "--aggregations", nargs="+", default=["arithmetic", "geometric"], choices=["arithmetic", "geometric"]
+    )
+    sp.add_argument("--no-leave-out", action="store_true", help="do not leave indicators out")
+    sp.add_argument("--ci-prob", type=float, default=0.9, help="probability of the rank intervals (default 0.9)")
+    sp.add_argument("--format", choices=["table", "csv"], default="table")
+    sp.add_argument("--out", default=None, help="write to this file (atomically) instead of standard output")
+    sp.add_argument("--runs", default=None, help="also write every run's parameters to this CSV file")
 
     sp = sub.add_parser("explain", help="show the evidence trail behind one indicator score")
     sp.add_argument("case")
@@ -173,6 +314,38 @@ def _parser() -> argparse.ArgumentParser:
     common(sp)
     sp.add_argument("--out", default="out", help="output folder (default out/)")
     sp.add_argument("--compare-bundled", action="store_true", help="score the given tables next to the bundled cases")
+
+    sp = sub.add_parser("charts", help="draw every comparison chart (PNG, SVG) with an index page to a folder")
+    common(sp)
+    sp.add_argument("--out", default="charts", help="output folder (default charts/)")
+    sp.add_argument("--compare-bundled", action="store_true", help="draw the given tables next to the bundled cases")
+    sp.add_argument(
+        "--format", nargs="+", choices=["png", "svg", "pdf"], default=["png", "svg"], help="default: png svg"
+    )
+    sp.add_argument(
+        "--n-boot",
+        type=int,
+        default=1000,
+        help="bootstrap replicates of the score and reliability intervals (default 1000; 0: no intervals)",
+    )
+    sp.add_argument(
+        "--sensitivity-n",
+        type=int,
+        default=256,
+        help="base sample of the sensitivity analysis for the rank intervals (default 256; 0: none)",
+    )
+    sp.add_argument("--ci-prob", type=float, default=0.9, help="probability of the intervals (default 0.9)")
+    sp.add_argument("--seed", type=int, default=20110101, help="random seed: same inputs and seed, same files")
+    sp.add_argument("--dpi", type=float, default=150, help="resolution of the PNG files (default 150)")
+
+    sp = sub.add_parser("report", help="write a Markdown and HTML report of one case with its evidence trail")
+    sp.add_argument("case")
+    common(sp)
+    sp.add_argument("--out", required=True, help="the folder to write")
+    sp.add_argument("--compare-bundled", action="store_true", help="read the bundled cases too")
+    sp.add_argument("--n-boot", type=int, default=1000, help="bootstrap replicates for the intervals (0: none)")
+    sp.add_argument("--ci-prob", type=float, default=0.9, help="interval probability")
+    sp.add_argument("--seed", type=int, default=20110101, help="random seed of the bootstrap")
 
     sp = sub.add_parser("new-case", help="write a ready-to-fill case folder (tables, spreadsheet, coding guide)")
     sp.add_argument("--country", required=True, help="ISO 3166 alpha-3 code, e.g. CAN")

@@ -148,7 +148,7 @@ class Scores:
         ind["name"] = np.tile([i.name for i in cb.indicators], n_u)
         ind["dimension"] = np.tile([i.dimension for i in cb.indicators], n_u)
         ind["score"] = x.ravel()
-        ind["band"] = [cb.band(v) for v in ind["score"]]
+        ind["band"] = pd.Series([cb.band(v) for v in ind["score"]], dtype=object)
         ind["items_score"] = items_score.ravel()
         ind["measures_score"] = measures_score.ravel()
         cells = n_u * n_i
@@ -195,14 +195,14 @@ class Scores:
         dim = base.loc[base.index.repeat(n_d)].reset_index(drop=True)
         dim["dimension"] = np.tile(cb.dimension_codes, n_u)
         dim["score"] = dims.ravel()
-        dim["band"] = [cb.band(v) for v in dim["score"]]
+        dim["band"] = pd.Series([cb.band(v) for v in dim["score"]], dtype=object)
         dim["coverage"] = dim_coverage.ravel()
         counts = ind.groupby(["uid", "dimension"], sort=False)["score"].count()
         dim["n_indicators"] = counts.reindex(pd.MultiIndex.from_arrays([dim["uid"], dim["dimension"]])).to_numpy()
         # overall table
         ov = base.copy()
         ov["score"] = overall
-        ov["band"] = [cb.band(v) for v in ov["score"]]
+        ov["band"] = pd.Series([cb.band(v) for v in ov["score"]], dtype=object, index=ov.index)
         ov["coverage"] = overall_coverage
         ov["rank"] = (
             ov.groupby("year", dropna=False)["score"].transform(_rank) if prep.by == "year" else _rank(ov["score"])

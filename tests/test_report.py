@@ -1,0 +1,51 @@
+"""The per-case report: scores, charts and the evidence trail in Markdown and HTML."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from securitization import score, validate_tables
+from securitization.cli import main
+from securitization.report import write_report
+
+
+def test_report_has_scores_trail_and_charts(tmp_path: Path, cases, evidence, measures) -> None:
+    s = score(validate_tables(cases=[cases], evidence=[evidence], measures=[measures]))
+    rep = write_report(s, "aa-one-2001", tmp_path)
+    names = {p.name for p in rep.files}
+    assert names == {
+        "aa-one-2001.md",
+        "aa-one-2001.html",
+        "aa-one-2001-profile.png",
+        "aa-one-2001-timeline.png",
+        "aa-one-2001-ranking.png",
+    }
+    md = (tmp_path / "aa-one-2001.md").read_text()
+    assert "**Overall intensity: 1.96 (moderate)**" in md
+    assert "### I-1 Legal institutional components: 2.83 (high)" in md
+    assert "2.5 (c1,c2: 2,3)" in md  # each coder's code is shown
+    assert "Synthetic source 2" in md and "FY2002" in md
+    assert "bourbeau-2011 v1.0.0" in md
+    page = (tmp_path / "aa-one-2001.html").read_text()
+    assert page.startswith("<!DOCTYPE html>") and '<img src="aa-one-2001-profile.png"' in page
+    assert "<strong>Overall intensity: 1.96 (moderate)</strong>" in page
+    # a case with missing indicators says so
+    rep2 = write_report(s, "bb-one-2003", tmp_path, charts=False)
+    md2 = next(p for p in rep2.files if p.suffix == ".md").read_text()
+    assert "No coded item: the items part is missing." in md2
+
+
+def test_report_rejects_unknown_case(tmp_path: Path, cases, evidence) -> None:
+    s = score(validate_tables(cases=[cases], evidence=[evidence]))
+    with pytest.raises(ValueError, match="case"):
+        write_report(s, "nope", tmp_path)
+
+
+def test_report_command_with_intervals(tmp_path: Path, case_dir: Path) -> None:
+    out = tmp_path / "rep"
+    assert main(["report", "aa-two-2005", str(case_dir), "--out", str(out), "--n-boot", "50", "--seed", "3"]) == 0
+    md = (out / "aa-two-2005.md").read_text()
+    assert "bootstrap intervals" in md
+    assert " – " in md  # an interval is printed
