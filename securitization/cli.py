@@ -11,12 +11,18 @@ import argparse
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from . import __version__
 from ._io import atomic_write_text, guard_inputs
 from .codebook import Codebook, load_codebook
 from .errors import MissingDependencyError, SecuritizationError, ValidationError
 from .tables import Dataset, load
+
+if TYPE_CHECKING:
+    from .reliability import Reliability
+    from .results import Scores
+    from .sensitivity import Sensitivity
 
 __all__ = ["main"]
 
@@ -124,17 +130,41 @@ def cmd_validate(args: argparse.Namespace) -> int:
     return 0
 
 
+def _analyse(ds: Dataset, args: argparse.Namespace) -> tuple[Scores, Scores, Reliability | None, Sensitivity | None]:
+    """Scores, the same with bootstrap intervals, reliability and sensitivity, all seeded."""
+    from .scoring import score
+
+    plain = score(ds)
+    scores, rel, sens = plain, None, None
+    if args.n_boot > 0:
+        from .reliability import reliability
+        from .uncertainty import bootstrap
+
+        scores = bootstrap(plain, n_boot=args.n_boot, ci_prob=args.ci_prob, rng=args.seed)
+        rel = reliability(ds, n_boot=args.n_boot, ci_prob=args.ci_prob, rng=args.seed)
+    if args.sensitivity_n > 0:
+        from .sensitivity import sensitivity
+
+        sens = sensitivity(plain, n=args.sensitivity_n, rng=args.seed, ci_prob=args.ci_prob)
+    return plain, scores, rel, sens
+
+
 @_command
 def cmd_run(args: argparse.Namespace) -> int:
-    """Score the cases and write every comparison output to a folder."""
-    from .scoring import score
+    """Score the cases and write every comparison output to a folder.
+
+    Tables (CSV, Markdown, LaTeX, JSON with the manifest) with bootstrap intervals, the
+    reliability and sensitivity tables, every chart with its index page, and a report per
+    case under ``reports/``.
+    """
+    from .charts import write_charts
+    from .report import write_report
 
     ds = _dataset(args)
     out = Path(args.out)
-    scores = score(ds)
+    _, scores, rel, sens = _analyse(ds, args)
     inputs = [f.path for f in ds.files]
-    written = []
-    for name, text in (
+    tables = [
         ("scores.csv", scores.to_csv(level="wide")),
         ("scores-indicators.csv", scores.to_csv(level="indicator")),
         ("scores-dimensions.csv", scores.to_csv(level="dimension")),
@@ -142,16 +172,25 @@ def cmd_run(args: argparse.Namespace) -> int:
         ("scores.md", scores.to_markdown(level="wide")),
         ("scores.tex", scores.to_latex(level="wide")),
         ("scores.json", scores.to_json()),
-    ):
+    ]
+    if rel is not None:
+        tables.append(("reliability.csv", rel.table.to_csv(index=False, float_format="%.6g", lineterminator="\n")))
+    if sens is not None:
+        tables.append(("sensitivity.csv", sens.cases.to_csv(index=False, float_format="%.6g", lineterminator="\n")))
+        tables.append(
+            ("sensitivity-runs.csv", sens.runs.to_csv(index=False, float_format="%.10g", lineterminator="\n"))
+        )
+    written = []
+    for name, text in tables:
         guard_inputs(out / name, inputs)
         written.append(atomic_write_text(out / name, text))
-    from .charts import write_charts
-
-    charts = write_charts(scores, out, inputs=inputs)
+    charts = write_charts(scores, out, reliability=rel, sensitivity=sens, inputs=inputs)
     written += [p for c in charts for p in c.files] + [out / "index.md"]
+    if args.reports:
+        for case in scores.overall["case"]:
+            written += list(write_report(scores, str(case), out / "reports").files)
     print(scores)
-    for p in written:
-        print(f"wrote {p}", file=sys.stderr)
+    print(f"{len(written)} files written to {out} (charts listed in {out / 'index.md'})")
     return 0
 
 
@@ -159,22 +198,9 @@ def cmd_run(args: argparse.Namespace) -> int:
 def cmd_charts(args: argparse.Namespace) -> int:
     """Draw every comparison chart as PNG and SVG into a folder, with an index page."""
     from .charts import write_charts
-    from .scoring import score
 
     ds = _dataset(args)
-    plain = score(ds)
-    scores, rel, sens = plain, None, None
-    if args.n_boot > 0:
-        from .uncertainty import bootstrap
-
-        scores = bootstrap(plain, n_boot=args.n_boot, ci_prob=args.ci_prob, rng=args.seed)
-        from .reliability import reliability
-
-        rel = reliability(ds, n_boot=args.n_boot, ci_prob=args.ci_prob, rng=args.seed)
-    if args.sensitivity_n > 0:
-        from .sensitivity import sensitivity
-
-        sens = sensitivity(plain, n=args.sensitivity_n, rng=args.seed, ci_prob=args.ci_prob)
+    _, scores, rel, sens = _analyse(ds, args)
     charts = write_charts(
         scores,
         args.out,
@@ -310,10 +336,28 @@ def _parser() -> argparse.ArgumentParser:
     sp = sub.add_parser("validate", help="check tables and list every problem (exit 1 if any)")
     common(sp)
 
-    sp = sub.add_parser("run", help="score the cases and write tables (and charts) to a folder")
+    def analysis_options(sp: argparse.ArgumentParser) -> None:
+        sp.add_argument(
+            "--n-boot",
+            type=int,
+            default=1000,
+            help="bootstrap replicates of the score and reliability intervals (default 1000; 0: no intervals)",
+        )
+        sp.add_argument(
+            "--sensitivity-n",
+            type=int,
+            default=256,
+            help="base sample of the sensitivity analysis for the rank intervals (default 256; 0: none)",
+        )
+        sp.add_argument("--ci-prob", type=float, default=0.9, help="probability of the intervals (default 0.9)")
+        sp.add_argument("--seed", type=int, default=20110101, help="random seed: same inputs and seed, same files")
+
+    sp = sub.add_parser("run", help="score the cases and write tables, charts and reports to a folder (the main job)")
     common(sp)
     sp.add_argument("--out", default="out", help="output folder (default out/)")
     sp.add_argument("--compare-bundled", action="store_true", help="score the given tables next to the bundled cases")
+    sp.add_argument("--no-reports", dest="reports", action="store_false", help="skip the per-case reports")
+    analysis_options(sp)
 
     sp = sub.add_parser("charts", help="draw every comparison chart (PNG, SVG) with an index page to a folder")
     common(sp)
@@ -322,20 +366,7 @@ def _parser() -> argparse.ArgumentParser:
     sp.add_argument(
         "--format", nargs="+", choices=["png", "svg", "pdf"], default=["png", "svg"], help="default: png svg"
     )
-    sp.add_argument(
-        "--n-boot",
-        type=int,
-        default=1000,
-        help="bootstrap replicates of the score and reliability intervals (default 1000; 0: no intervals)",
-    )
-    sp.add_argument(
-        "--sensitivity-n",
-        type=int,
-        default=256,
-        help="base sample of the sensitivity analysis for the rank intervals (default 256; 0: none)",
-    )
-    sp.add_argument("--ci-prob", type=float, default=0.9, help="probability of the intervals (default 0.9)")
-    sp.add_argument("--seed", type=int, default=20110101, help="random seed: same inputs and seed, same files")
+    analysis_options(sp)
     sp.add_argument("--dpi", type=float, default=150, help="resolution of the PNG files (default 150)")
 
     sp = sub.add_parser("report", help="write a Markdown and HTML report of one case with its evidence trail")
