@@ -457,10 +457,10 @@ def _disagreements(prep: Prepared, multi_items: np.ndarray, top: int) -> pd.Data
     out = pd.DataFrame(
         {
             "item": stats.index.to_numpy(),
-            "case": it["case"].to_numpy(),
-            "indicator": it["indicator"].to_numpy(),
-            "evidence_id": it["evidence_id"].to_numpy(),
-            "title": it["title"].to_numpy(),
+            "case": it["case"].astype(str).to_numpy(),
+            "indicator": it["indicator"].astype(str).to_numpy(),
+            "evidence_id": it["evidence_id"].astype(str).to_numpy(),
+            "title": prep.data.evidence["title"].to_numpy()[it["row"].to_numpy(dtype=np.intp)],
             "range": stats["range"].to_numpy(dtype=float),
             "sd": stats["sd"].to_numpy(dtype=float),
             "n_coders": it["n_coders"].to_numpy(),

@@ -100,6 +100,15 @@ class Explanation:
         return "\n".join(lines)
 
 
+def _distinct_per_cell(cell: np.ndarray, code: np.ndarray, n_cells: int) -> np.ndarray:
+    """The number of distinct codes in each cell (hash-based, no sort)."""
+    if not len(cell):
+        return np.zeros(n_cells, dtype=int)
+    key = cell.astype(np.int64) * (int(code.max()) + 1) + code.astype(np.int64)
+    distinct = pd.unique(key)
+    return np.bincount((distinct // (int(code.max()) + 1)).astype(np.intp), minlength=n_cells)
+
+
 def _rank(values: pd.Series) -> pd.Series:
     return values.rank(ascending=False, method="min").astype("Int64")
 
@@ -153,31 +162,14 @@ class Scores:
         ind["measures_score"] = measures_score.ravel()
         cells = n_u * n_i
         items, rows = prep.items, prep.rows
-        rows_cell = (
-            (rows["uid"].to_numpy() * n_i + rows["ind"].to_numpy()) if len(rows) else np.array([], dtype=np.intp)
-        )
-        ind["n_items"] = np.bincount(items["cell"].to_numpy(dtype=np.intp), minlength=cells) if len(items) else 0
-        ind["n_rows"] = np.bincount(rows_cell.astype(np.intp), minlength=cells) if len(rows) else 0
-        ind["n_multi_coded"] = (
-            np.bincount(
-                items["cell"].to_numpy(dtype=np.intp),
-                weights=(items["n_coders"] > 1).to_numpy(dtype=float),
-                minlength=cells,
-            ).astype(int)
-            if len(items)
-            else 0
-        )
-        if len(rows):
-            per_cell = pd.DataFrame(
-                {"cell": rows_cell, "coder": rows["coder"].to_numpy(), "source": rows["source"].to_numpy()}
-            )
-            ind["n_coders"] = per_cell.groupby("cell")["coder"].nunique().reindex(range(cells), fill_value=0).to_numpy()
-            ind["n_sources"] = (
-                per_cell.groupby("cell")["source"].nunique().reindex(range(cells), fill_value=0).to_numpy()
-            )
-        else:
-            ind["n_coders"] = 0
-            ind["n_sources"] = 0
+        item_cell = items["cell"].to_numpy(dtype=np.intp)
+        rows_cell = rows["uid"].to_numpy(dtype=np.intp) * n_i + rows["ind"].to_numpy(dtype=np.intp)
+        ind["n_items"] = np.bincount(item_cell, minlength=cells)
+        ind["n_rows"] = np.bincount(rows_cell, minlength=cells)
+        multi = (items["n_coders"] > 1).to_numpy(dtype=float)
+        ind["n_multi_coded"] = np.bincount(item_cell, weights=multi, minlength=cells).astype(int)
+        ind["n_coders"] = _distinct_per_cell(rows_cell, rows["coder"].cat.codes.to_numpy(), cells)
+        ind["n_sources"] = _distinct_per_cell(rows_cell, rows["source"].cat.codes.to_numpy(), cells)
         obs_ind = {c: i for i, c in enumerate(cb.indicator_codes)}
         used = prep.obs.loc[prep.obs["indicator"].isin(obs_ind)]
         used_measures = {(i, m.measure) for i, ii in enumerate(cb.indicators) for m in ii.measures}
@@ -209,12 +201,13 @@ class Scores:
         )
         # evidence trail: share and contribution of each item (weighted mean: w / sum w)
         trail = items.copy()
-        wsum = trail.groupby("cell")["weight"].transform("sum")
-        trail["share"] = trail["weight"] / wsum
+        wsum = np.bincount(item_cell, weights=items["weight"].to_numpy(dtype=float), minlength=cells)
+        trail["share"] = items["weight"].to_numpy(dtype=float) / wsum[item_cell]
         rules = {i: cb.indicators[i].items.rule for i in range(n_i)}
         wm = trail["ind"].map(rules) == "weighted_mean"
         trail["contribution"] = np.where(wm, trail["share"] * trail["code"], np.nan)
-        trail = trail.merge(units[["uid", *[k for k in keys if k != "case"]]], on="uid", how="left")
+        if prep.by == "year":
+            trail["year"] = units["year"].to_numpy()[items["uid"].to_numpy(dtype=np.intp)]
         obs = (
             used.merge(units[["uid", *[k for k in keys if k != "case"]]], on="uid", how="left")
             if prep.by == "year"
@@ -316,6 +309,7 @@ class Scores:
         unit = int(r["uid"])
         ind = self.codebook.indicator(indicator)
         items = self.items.loc[(self.items["uid"] == unit) & (self.items["indicator"] == indicator)]
+        items = self._describe(items)
         items = items.merge(self._coder_codes(unit, indicator), on="evidence_id", how="left")
         items = items.sort_values(["date", "evidence_id"])[
             [
@@ -364,6 +358,15 @@ class Scores:
             codebook=self.codebook.label,
         )
 
+    def _describe(self, items: pd.DataFrame) -> pd.DataFrame:
+        """Add the descriptive columns (kind, title, source, url, quote) of some items."""
+        items = items.assign(evidence_id=items["evidence_id"].astype(str))
+        if self.prepared is None:
+            return items
+        ev = self.prepared.data.evidence
+        desc = ev.iloc[items["row"].to_numpy(dtype=np.intp)][["kind", "title", "source", "url", "quote"]]
+        return items.assign(**{c: desc[c].to_numpy() for c in desc.columns})
+
     def _coder_codes(self, unit: int, indicator: str) -> pd.DataFrame:
         """Each coder's code of the items of one cell, as text (``"c1,c2"`` and ``"2,3"``)."""
         cols = ["evidence_id", "codes", "coders"]
@@ -374,15 +377,13 @@ class Scores:
         rows = rows.loc[(rows["uid"] == unit) & (rows["indicator"] == indicator)]
         if rows.empty:
             return empty
-        grp = rows.groupby("evidence_id", sort=False)
-        return pd.DataFrame(
-            {
-                "evidence_id": list(grp.groups),
-                "codes": [",".join(map(str, g)) for _, g in grp["code"]],
-                "coders": [",".join(g) for _, g in grp["coder"]],
-            },
-            columns=cols,
+        sub = pd.DataFrame(
+            {"evidence_id": rows["evidence_id"].astype(str), "code": rows["code"], "coder": rows["coder"].astype(str)}
         )
+        out = sub.groupby("evidence_id", sort=False).agg(
+            codes=("code", lambda v: ",".join(f"{x:g}" for x in v)), coders=("coder", ",".join)
+        )
+        return out.reset_index()[cols]
 
     def with_tables(self, **tables: pd.DataFrame) -> Scores:
         """A copy with some tables replaced (used to attach intervals)."""

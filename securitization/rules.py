@@ -164,9 +164,18 @@ def consolidate_coders(group: IntArray, code: FloatArray, n_groups: int, rule: s
         single = counts[group] == 1
         out[group[single]] = code[single]  # one coder: nothing to consolidate
         multi = ~single
-        if multi.any():
+        if multi.any() and counts.max() == 2:  # two coders: median and mean are both the midpoint
+            out[:] = np.where(
+                counts > 0, np.bincount(group, weights=code, minlength=n_groups) / np.maximum(counts, 1), np.nan
+            )
+        elif multi.any():
             fn = weighted_median if rule == "median" else _weighted_mean_items
-            sub, inverse = np.unique(group[multi], return_inverse=True)
+            g = group[multi]
+            if len(g) > 1 and (g[1:] >= g[:-1]).all():  # rows sorted by item: a linear pass
+                change = np.r_[True, g[1:] != g[:-1]]
+                sub, inverse = g[change], np.cumsum(change) - 1
+            else:
+                sub, inverse = np.unique(g, return_inverse=True)
             out[sub] = fn(inverse.astype(np.intp), code[multi], ones[multi], len(sub))
         return out
     if rule == "first":

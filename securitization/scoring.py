@@ -38,7 +38,7 @@ from .errors import ParameterError
 from .periods import assign_by_overlap
 from .results import Scores
 from .rules import aggregation_rule, consolidate_coders, item_rule, map_thresholds
-from .tables import Dataset, validate_tables
+from .tables import Dataset, case_order, validate_tables
 
 __all__ = ["Prepared", "aggregate", "prepare", "score"]
 
@@ -49,9 +49,14 @@ By = Literal["case", "year"]
 class Prepared:
     """The arrays that scoring works on (validated, indexed, consolidated).
 
-    ``units`` has one row per unit; evidence rows are indexed by unit (``row_unit``) and
-    item (``row_item``); items by unit-indicator cell (``item_cell``). The bootstrap and the
-    sensitivity analysis reuse these arrays.
+    ``units`` has one row per unit (``uid``). ``rows`` has one row per evidence row per
+    coder, sorted by unit, indicator, item and coder, with integer ``uid``, ``ind``
+    (indicator position in the codebook), ``item``, float ``code`` and ``weight``, the id
+    columns as categoricals and ``row``, the row's position in ``data.evidence``. ``items``
+    has one row per item (coders consolidated) with its ``cell`` (``uid * n_ind + ind``)
+    and ``row`` (its first row in ``data.evidence``, for the descriptive columns). ``obs``
+    holds the measure observations with their ``uid``. Built from integer codes only: the
+    bootstrap and the sensitivity analysis reuse these arrays.
     """
 
     data: Dataset
@@ -66,7 +71,7 @@ class Prepared:
 
 
 def _units(data: Dataset, by: By) -> pd.DataFrame:
-    cases = data.cases.sort_values(["country", "start"], kind="stable").reset_index(drop=True)
+    cases = case_order(data.cases).reset_index(drop=True)
     cols = ["case", "country", "label", "leader", "start", "end", "population"]
     if by == "case":
         units = cases[cols].copy()
@@ -105,45 +110,68 @@ def prepare(data: Dataset, *, by: By = "case", codebook: Codebook | None = None)
     if by not in ("case", "year"):
         raise ParameterError.invalid("by", "score", "'case' or 'year'", by)
     units = _units(data, by)
+    ix = data.index
     ev = data.evidence
-    # integer codes (hash lookups, no Python loop per row)
-    ind = pd.Categorical(ev["indicator"], categories=list(cb.indicator_codes)).codes.astype(np.intp)
-    case_units = units.drop_duplicates("case")
-    case_code = pd.Categorical(ev["case"], categories=case_units["case"].tolist()).codes.astype(np.intp)
+    n_ind = len(cb.indicator_codes)
+    # indicator codes of the dataset's codebook -> this codebook's (a changed codebook may drop some)
+    remap = np.array(
+        [cb.indicator_codes.index(c) if c in cb.indicator_codes else -1 for c in data.codebook.indicator_codes] + [-1],
+        dtype=np.intp,
+    )
+    ind = remap[ix.indicator]
+    case_units = units.drop_duplicates("case")  # one row per case, in the canonical order of ix.cases
     first_uid = case_units["uid"].to_numpy(dtype=np.intp)
-    uid = np.where(case_code >= 0, first_uid[np.maximum(case_code, 0)], -1)
+    uid = first_uid[ix.case]
     if by == "year":
-        first_year = case_units["year"].to_numpy(dtype=np.int64)[np.maximum(case_code, 0)]
-        n_years = (
-            units.groupby("case", sort=False).size().reindex(case_units["case"]).to_numpy()[np.maximum(case_code, 0)]
-        )
+        first_year = case_units["year"].to_numpy(dtype=np.int64)[ix.case]
+        n_years = units.groupby("case", sort=False).size().reindex(case_units["case"]).to_numpy()[ix.case]
         offset = ev["date"].dt.year.to_numpy(dtype=np.int64) - first_year
         uid = np.where((offset >= 0) & (offset < n_years), uid + offset, -1)
-    keep = (ind >= 0) & (uid >= 0)
-    ev = ev.loc[keep].copy()
-    ev["uid"], ev["ind"] = uid[keep].astype(np.intp), ind[keep]
-    eid = pd.factorize(ev["evidence_id"])[0]
-    coder_rank = pd.factorize(ev["coder"], sort=True)[0]
-    order = np.lexsort((coder_rank, eid, ev["ind"].to_numpy(), ev["uid"].to_numpy()))
-    ev = ev.iloc[order].reset_index(drop=True)
-    u, e = ev["uid"].to_numpy(), eid[order]
-    new_item = np.r_[True, (u[1:] != u[:-1]) | (e[1:] != e[:-1])] if len(ev) else np.zeros(0, dtype=bool)
-    ev["item"] = (np.cumsum(new_item) - 1).astype(np.intp)
+    keep = np.flatnonzero((ind >= 0) & (uid >= 0))
+    uid, ind, eid, coder = uid[keep], ind[keep], ix.item[keep], ix.coder[keep]
+    if by == "year" or not (remap[:-1] == np.arange(len(remap) - 1)).all():
+        order = np.lexsort((coder, eid, ind, uid))  # the table is sorted by case; re-sort by unit
+        keep, uid, ind, eid, coder = keep[order], uid[order], ind[order], eid[order], coder[order]
+    n = len(keep)
+    new_item = np.r_[True, (uid[1:] != uid[:-1]) | (eid[1:] != eid[:-1])] if n else np.zeros(0, dtype=bool)
+    item = (np.cumsum(new_item) - 1).astype(np.intp)
     n_items = int(new_item.sum())
-    item_code = consolidate_coders(
-        ev["item"].to_numpy(), ev["code"].to_numpy(dtype=float), n_items, cb.aggregation.coders
-    )
+    code = ev["code"].to_numpy(dtype=float)[keep]
+    weight = ev["weight"].to_numpy(dtype=float)[keep]
+    counts = np.bincount(item, minlength=n_items)
     first = np.flatnonzero(new_item)
-    cols = ["uid", "ind", "case", "indicator", "evidence_id", "date", "kind", "title", "source", "url", "quote"]
-    items = ev.iloc[first][cols].reset_index(drop=True)
-    items.insert(0, "item", np.arange(n_items))
-    counts = np.bincount(ev["item"].to_numpy(), minlength=n_items)
-    items["weight"] = np.bincount(
-        ev["item"].to_numpy(), weights=ev["weight"].to_numpy(dtype=float), minlength=n_items
-    ) / np.maximum(counts, 1)
-    items["n_coders"] = counts
-    items["code"] = item_code
-    n_ind = len(cb.indicator_codes)
+    cases_cat = pd.CategoricalDtype(ix.cases)
+    ind_cat = pd.CategoricalDtype(list(cb.indicator_codes))
+    rows = pd.DataFrame(
+        {
+            "uid": uid,
+            "ind": ind,
+            "item": item,
+            "code": code,
+            "weight": weight,
+            "case": pd.Categorical.from_codes(ix.case[keep], dtype=cases_cat),
+            "indicator": pd.Categorical.from_codes(ind, dtype=ind_cat),
+            "evidence_id": pd.Categorical.from_codes(eid, categories=ix.evidence_ids),
+            "coder": pd.Categorical.from_codes(coder, categories=ix.coders),
+            "source": pd.Categorical.from_codes(ix.source[keep], categories=ix.sources),
+            "row": keep,
+        }
+    )
+    items = pd.DataFrame(
+        {
+            "item": np.arange(n_items),
+            "uid": uid[first],
+            "ind": ind[first],
+            "case": pd.Categorical.from_codes(ix.case[keep[first]], dtype=cases_cat),
+            "indicator": pd.Categorical.from_codes(ind[first], dtype=ind_cat),
+            "evidence_id": pd.Categorical.from_codes(eid[first], categories=ix.evidence_ids),
+            "date": ev["date"].to_numpy()[keep[first]],
+            "weight": np.bincount(item, weights=weight, minlength=n_items) / np.maximum(counts, 1),
+            "n_coders": counts,
+            "code": consolidate_coders(item, code, n_items, cb.aggregation.coders),
+            "row": keep[first],
+        }
+    )
     items["cell"] = (items["uid"] * n_ind + items["ind"]).astype(np.intp)
     # measures by unit
     obs = data.measures.loc[data.measures["case"] != ""].copy()
@@ -163,7 +191,7 @@ def prepare(data: Dataset, *, by: By = "case", codebook: Codebook | None = None)
         codebook=cb,
         by=by,
         units=units,
-        rows=ev,
+        rows=rows,
         items=items,
         obs=obs.reset_index(drop=True),
         n_units=len(units),

@@ -45,8 +45,10 @@ __all__ = [
     "EVIDENCE_COLUMNS",
     "MEASURE_COLUMNS",
     "Dataset",
+    "EvidenceIndex",
     "InputFile",
     "TableKind",
+    "case_order",
     "discover",
     "load",
     "read_table",
@@ -116,6 +118,56 @@ class InputFile:
 
 
 @dataclass(frozen=True, kw_only=True)
+class EvidenceIndex:
+    """Integer codes of the evidence table's id columns, aligned with its rows.
+
+    Built once at validation, so that scoring works on integer arrays and never on strings.
+    ``case`` indexes the cases in their canonical order (:func:`case_order`), ``indicator``
+    the codebook's indicators, ``item`` the sorted distinct evidence ids (``evidence_ids``),
+    ``coder`` the sorted coder ids (``coders``), ``source`` the distinct sources
+    (``sources``). The evidence table is sorted by case, indicator, evidence id and coder.
+    """
+
+    case: np.ndarray
+    cases: pd.Index
+    indicator: np.ndarray
+    item: np.ndarray
+    evidence_ids: pd.Index
+    coder: np.ndarray
+    coders: pd.Index
+    source: np.ndarray
+    sources: pd.Index
+
+
+def case_order(cases: pd.DataFrame) -> pd.DataFrame:
+    """Cases in their canonical order: by country, then by start of term."""
+    return cases.sort_values(["country", "start"], kind="stable")
+
+
+def _index_evidence(e: pd.DataFrame, cases: pd.DataFrame, codebook: Codebook) -> tuple[pd.DataFrame, EvidenceIndex]:
+    ordered = pd.Index(case_order(cases)["case"].tolist())
+    case = pd.Categorical(e["case"], categories=ordered).codes.astype(np.intp)
+    ind = pd.Categorical(e["indicator"], categories=list(codebook.indicator_codes)).codes.astype(np.intp)
+    item, evidence_ids = pd.factorize(e["evidence_id"], sort=True)
+    coder, coders = pd.factorize(e["coder"], sort=True)
+    source, sources = pd.factorize(e["source"])
+    order = np.lexsort((coder, item, ind, case))
+    e = e.take(order).reset_index(drop=True)
+    index = EvidenceIndex(
+        case=case[order],
+        cases=ordered,
+        indicator=ind[order],
+        item=item[order].astype(np.intp),
+        evidence_ids=pd.Index(evidence_ids),
+        coder=coder[order].astype(np.intp),
+        coders=pd.Index(coders),
+        source=source[order].astype(np.intp),
+        sources=pd.Index(sources),
+    )
+    return e, index
+
+
+@dataclass(frozen=True, kw_only=True)
 class Dataset:
     """Validated, typed input tables, ready to score.
 
@@ -137,6 +189,8 @@ class Dataset:
     raw
         The cases, evidence and measures tables as read (text cells), kept so that the
         same input can be validated again under another codebook.
+    index
+        Integer codes of the evidence's id columns (see :class:`EvidenceIndex`).
     """
 
     cases: pd.DataFrame
@@ -145,6 +199,7 @@ class Dataset:
     codebook: Codebook
     files: tuple[InputFile, ...] = field(default=())
     raw: tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame] = field(default=(), repr=False)  # type: ignore[assignment]
+    index: EvidenceIndex = field(repr=False)
 
     def __str__(self) -> str:
         return (
@@ -595,8 +650,10 @@ def validate_tables(
     if col.problems:
         raise ValidationError(col.problems)
     c, m = c.reset_index(drop=True), m.reset_index(drop=True)
-    e = e.sort_values(["case", "indicator", "evidence_id", "coder"], kind="stable").reset_index(drop=True)
-    return Dataset(cases=c, evidence=e, measures=m, codebook=codebook, files=files, raw=(raw_c, raw_e, raw_m))
+    e, index = _index_evidence(e, c, codebook)
+    return Dataset(
+        cases=c, evidence=e, measures=m, codebook=codebook, files=files, raw=(raw_c, raw_e, raw_m), index=index
+    )
 
 
 def _ensure_origin(frame: pd.DataFrame, kind: str) -> pd.DataFrame:

@@ -104,3 +104,10 @@ def test_batched_aggregation_matches_loop() -> None:
 def test_thresholds() -> None:
     np.testing.assert_allclose(map_thresholds(np.array([-1.0, 3.0, 5.9, 6.0, 100.0]), (3, 6, 9, 12)), [0, 1, 1, 2, 4])
     np.testing.assert_allclose(map_thresholds(np.array([0.5]), (1.0,), lowest=1), [1.0])
+
+
+def test_consolidate_two_coders_fast_path() -> None:
+    g = np.array([0, 0, 1, 2, 2])
+    c = np.array([2.0, 3.0, 1.0, 4.0, 0.0])
+    np.testing.assert_allclose(consolidate_coders(g, c, 4, "median"), [2.5, 1.0, 2.0, NAN])
+    np.testing.assert_allclose(consolidate_coders(g, c, 4, "mean"), [2.5, 1.0, 2.0, NAN])
