@@ -44,6 +44,28 @@ def test_new_case_flow_end_to_end(tmp_path: Path, capsys: pytest.CaptureFixture[
     ind = s.indicators.set_index(["case", "indicator"])
     assert ind.loc[("can-harper-2006", "I-2"), "missing"]  # not coded: missing, not zero
     assert ind.loc[("can-harper-2006", "I-1"), "score"] == 3.0
+    # charts draws it with the bundled cases
+    charts = tmp_path / "charts"
+    assert (
+        main(
+            [
+                "charts",
+                str(folder),
+                "--compare-bundled",
+                "--out",
+                str(charts),
+                "--n-boot",
+                "0",
+                "--sensitivity-n",
+                "0",
+                "--format",
+                "png",
+            ]
+        )
+        == 0
+    )
+    assert (charts / "heatmap.png").stat().st_size > 0 and (charts / "timeline-can.png").exists()
+    assert "timeline-can.png" in (charts / "index.md").read_text()
     # the template never overwrites the user's files
     before = (folder / "evidence.csv").read_bytes()
     assert main(["new-case", *ARGS, "--out", str(folder)]) == 2
