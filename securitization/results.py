@@ -200,7 +200,7 @@ class Scores:
             ov.groupby("year", dropna=False)["score"].transform(_rank) if prep.by == "year" else _rank(ov["score"])
         )
         # evidence trail: share and contribution of each item (weighted mean: w / sum w)
-        trail = items.copy()
+        trail = items.copy(deep=False)  # copy-on-write: the prepared items are not changed
         wsum = np.bincount(item_cell, weights=items["weight"].to_numpy(dtype=float), minlength=cells)
         trail["share"] = items["weight"].to_numpy(dtype=float) / wsum[item_cell]
         rules = {i: cb.indicators[i].items.rule for i in range(n_i)}

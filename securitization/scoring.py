@@ -155,7 +155,8 @@ def prepare(data: Dataset, *, by: By = "case", codebook: Codebook | None = None)
             "coder": pd.Categorical.from_codes(coder, categories=ix.coders),
             "source": pd.Categorical.from_codes(ix.source[keep], categories=ix.sources),
             "row": keep,
-        }
+        },
+        copy=False,
     )
     items = pd.DataFrame(
         {
@@ -170,9 +171,10 @@ def prepare(data: Dataset, *, by: By = "case", codebook: Codebook | None = None)
             "n_coders": counts,
             "code": consolidate_coders(item, code, n_items, cb.aggregation.coders),
             "row": keep[first],
-        }
+            "cell": uid[first] * n_ind + ind[first],
+        },
+        copy=False,
     )
-    items["cell"] = (items["uid"] * n_ind + items["ind"]).astype(np.intp)
     # measures by unit
     obs = data.measures.loc[data.measures["case"] != ""].copy()
     if by == "year" and len(obs):

@@ -30,9 +30,12 @@ is centred on it; see the tests). A cell with a single item coded by a single co
 zero-width interval from the items: the bootstrap cannot see uncertainty it has no
 replication for (coverage and ``n_items`` are reported next to every score).
 
-Everything is vectorised over the items of a chunk of replicates (no Python loop per
-replicate or per cell); chunks of replicates bound the memory to tens of megabytes. The same seed
-gives the same numbers. The run's parameters (``n_boot``, ``ci_prob``, seed, design) are
+Everything is vectorised over a chunk of replicates (no Python loop per replicate or per
+cell); chunks of replicates bound the memory to tens of megabytes. When every item rule is
+the weighted mean (the default codebook) and cells hold few distinct (code, weight) pairs,
+a replicate is drawn as multinomial counts over each cell's pairs: the same distribution
+as drawing the items (and coders) one by one, at a cost per cell and pair instead of per
+item; otherwise the items themselves are drawn. The same seed gives the same numbers. The run's parameters (``n_boot``, ``ci_prob``, seed, design) are
 recorded in ``scores.manifest["uncertainty"]``.
 """
 
@@ -278,11 +281,14 @@ def _items_batch(
     coders: bool,
     packed: np.ndarray | None = None,
     ws: _Workspace | None = None,
+    cats: _Categories | None = None,
 ) -> np.ndarray:
     """Items scores of ``reps`` replicates, shape (reps, n_units, n_ind)."""
     n_ind = len(cb.indicators)
     if len(d.cell) == 0:
         return np.full((reps, n_units, n_ind), np.nan)
+    if cats is not None:
+        return _weighted_mean_multinomial(d, cats, reps, rng).reshape(reps, n_units, n_ind)
     if _fast(d, cb, coders):
         return _weighted_mean_batch(d, reps, rng, coders, packed, ws).reshape(reps, n_units, n_ind)
     rules = [(i.items.rule, i.items.k or 3) for i in cb.indicators]
@@ -360,6 +366,76 @@ def _weighted_mean_batch(
     out = np.full((reps, d.n_cells), np.nan)
     with np.errstate(invalid="ignore", divide="ignore"):
         out[:, d.seg_cell] = np.where(s.imag > 0, s.real / np.where(s.imag > 0, s.imag, 1.0), np.nan)
+    return out
+
+
+@dataclass(frozen=True)
+class _Categories:
+    """Every non-empty cell's distinct (code, weight) pairs and their draw probabilities.
+
+    A draw picks an item uniformly within its cell and, with coders, one of the item's
+    coders uniformly: each draw is an independent draw from this discrete distribution, so
+    the counts of a replicate are Multinomial(n_cell, p) over the cell's pairs. The weighted
+    mean of a replicate depends only on those counts: drawing them is exact and costs per
+    cell and pair, not per item. Pairs are right-aligned in each row (zeros first) so that
+    the last probability of every row is positive.
+    """
+
+    size: np.ndarray  # (n_seg,) items per non-empty cell
+    prob: np.ndarray  # (n_seg, k) probabilities
+    wcode: np.ndarray  # (n_seg, k) weight * code of each pair
+    weight: np.ndarray  # (n_seg, k)
+
+
+#: Largest number of distinct (code, weight) pairs in a cell for the multinomial path.
+MAX_CATEGORIES = 64
+
+
+def _categories(d: _ItemDesign, coders: bool) -> _Categories | None:
+    """The per-cell (code, weight) distribution of one draw, or None if a cell has too many pairs."""
+    if not len(d.cell):
+        return None
+    if coders and d.virtual == 0:  # each row of an item: probability 1 / (size * rows of the item)
+        item_of_row = np.repeat(np.arange(len(d.cell)), d.n_rows)
+        cell, code = d.cell[item_of_row], d.row_code
+        weight = d.weight[item_of_row]
+        prob = 1.0 / (d.size[item_of_row] * d.n_rows[item_of_row])
+    elif coders and d.virtual > 1:
+        r = d.virtual
+        cell, code, weight = np.repeat(d.cell, r), d.vcode, np.repeat(d.weight, r)
+        prob = 1.0 / (np.repeat(d.size, r) * r)
+    else:
+        cell, code, weight, prob = d.cell, d.code, d.weight, 1.0 / d.size
+    order = np.lexsort((weight, code, cell))
+    cell, code, weight, prob = cell[order], code[order], weight[order], prob[order]
+    new = np.r_[True, (cell[1:] != cell[:-1]) | (code[1:] != code[:-1]) | (weight[1:] != weight[:-1])]
+    pair = np.cumsum(new) - 1
+    p = np.bincount(pair, weights=prob)
+    pc, pcode, pw = cell[new], code[new], weight[new]
+    seg = np.searchsorted(d.seg_cell, pc)
+    per_seg = np.bincount(seg, minlength=len(d.seg_cell))
+    k = int(per_seg.max())
+    if k > MAX_CATEGORIES:
+        return None
+    first = np.r_[0, np.cumsum(per_seg)[:-1]]
+    col = np.arange(len(pc)) - first[seg] + (k - per_seg[seg])  # right-aligned
+    prob_m, wcode_m, weight_m = np.zeros((len(per_seg), k)), np.zeros((len(per_seg), k)), np.zeros((len(per_seg), k))
+    prob_m[seg, col] = p
+    wcode_m[seg, col] = pw * pcode
+    weight_m[seg, col] = pw
+    prob_m /= prob_m.sum(axis=1, keepdims=True)
+    size = np.bincount(np.searchsorted(d.seg_cell, d.cell), minlength=len(d.seg_cell))
+    return _Categories(size=size, prob=prob_m, wcode=wcode_m, weight=weight_m)
+
+
+def _weighted_mean_multinomial(d: _ItemDesign, cats: _Categories, reps: int, rng: np.random.Generator) -> np.ndarray:
+    """The weighted mean of every cell in ``reps`` replicates from multinomial counts, (reps, n_cells)."""
+    counts = rng.multinomial(cats.size, cats.prob, size=(reps, len(cats.size))).astype(float)
+    num = np.einsum("rsk,sk->rs", counts, cats.wcode)
+    den = np.einsum("rsk,sk->rs", counts, cats.weight)
+    out = np.full((reps, d.n_cells), np.nan)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        out[:, d.seg_cell] = np.where(den > 0, num / np.where(den > 0, den, 1.0), np.nan)
     return out
 
 
@@ -588,14 +664,16 @@ def bootstrap_replicates(
     chunk = max(1, min(n_boot, CHUNK_ELEMENTS // max(len(d.cell), n_u * n_i, 1)))
     fixed_meas = None if measures else _measures_batch(specs, cb, n_u, 1, None)
     ws = _Workspace()
-    packed = _packed(d, coders) if len(d.cell) and _fast(d, cb, coders) else None
+    fast = bool(len(d.cell)) and _fast(d, cb, coders)
+    cats = _categories(d, coders) if fast else None  # exact multinomial counts (the common case)
+    packed = _packed(d, coders) if fast and cats is None else None
     # independent streams for the items and for each measure rule: the numbers do not
     # depend on how the replicates are chunked
     gen_items, gen_meas = gen.spawn(2)
     meas_gens = gen_meas.spawn(len(specs))
     for a in range(0, n_boot, chunk):
         reps = min(chunk, n_boot - a)
-        items = _items_batch(d, cb, n_u, reps, gen_items, coders, packed, ws)
+        items = _items_batch(d, cb, n_u, reps, gen_items, coders, packed, ws, cats)
         meas = _measures_batch(specs, cb, n_u, reps, meas_gens) if fixed_meas is None else fixed_meas
         x = blend(items, meas, cb)
         dims, _, overall, _ = aggregate(x, cb)

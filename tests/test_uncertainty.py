@@ -15,11 +15,13 @@ from securitization.cli import main
 from securitization.rules import item_rule
 from securitization.scoring import measure_table, measures_scores
 from securitization.uncertainty import (
+    _categories,
     _draw_items,
     _item_design,
     _measure_specs,
     _measures_batch,
     _weighted_mean_batch,
+    _weighted_mean_multinomial,
     bootstrap_replicates,
     rank_desc,
     resolve_rng,
@@ -325,3 +327,22 @@ def test_numbers_do_not_depend_on_the_chunk_size(fixture_scores, monkeypatch) ->
     assert b.parameters["chunk"] < a.parameters["chunk"]
     np.testing.assert_array_equal(a.indicators, b.indicators)
     np.testing.assert_array_equal(a.ranks, b.ranks)
+
+
+@pytest.mark.parametrize("coders", [True, False])
+def test_multinomial_counts_match_drawing_items(coders) -> None:
+    """The multinomial path (counts per (code, weight) pair) has the distribution of drawing items."""
+    s = score_synthetic(3, 7, coders=0.4)
+    d = _item_design(s.prepared)
+    cats = _categories(d, coders)
+    assert cats is not None
+    np.testing.assert_allclose(cats.prob.sum(axis=1), 1.0)
+    assert (cats.prob[:, -1] > 0).all()
+    n = 4000
+    fast = _weighted_mean_multinomial(d, cats, n, np.random.default_rng(3))
+    drawn = _weighted_mean_batch(d, n, np.random.default_rng(4), coders)
+    ok = ~np.isnan(drawn[0])
+    np.testing.assert_array_equal(np.isnan(fast[0]), ~ok)
+    # same mean and spread per cell, within Monte Carlo error
+    np.testing.assert_allclose(fast[:, ok].mean(axis=0), drawn[:, ok].mean(axis=0), atol=0.03)
+    np.testing.assert_allclose(fast[:, ok].std(axis=0), drawn[:, ok].std(axis=0), atol=0.03, rtol=0.1)
