@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field, replace
+from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -101,12 +102,15 @@ class Explanation:
 
 
 def _distinct_per_cell(cell: np.ndarray, code: np.ndarray, n_cells: int) -> np.ndarray:
-    """The number of distinct codes in each cell (hash-based, no sort)."""
+    """The number of distinct codes in each cell (a presence table, or hashing when it is large)."""
     if not len(cell):
         return np.zeros(n_cells, dtype=int)
-    key = cell.astype(np.int64) * (int(code.max()) + 1) + code.astype(np.int64)
-    distinct = pd.unique(key)
-    return np.bincount((distinct // (int(code.max()) + 1)).astype(np.intp), minlength=n_cells)
+    n_codes = int(code.max()) + 1
+    key = cell.astype(np.int64) * n_codes + code
+    if n_cells * n_codes <= 20_000_000:
+        present = np.bincount(key, minlength=n_cells * n_codes) > 0
+        return present.reshape(n_cells, n_codes).sum(axis=1)
+    return np.bincount((pd.unique(key) // n_codes).astype(np.intp), minlength=n_cells)
 
 
 def _rank(values: pd.Series) -> pd.Series:
@@ -122,12 +126,31 @@ class Scores:
     indicators: pd.DataFrame
     dimensions: pd.DataFrame
     overall: pd.DataFrame
-    items: pd.DataFrame = field(repr=False)
     measures: pd.DataFrame = field(repr=False)
     measure_scores: pd.DataFrame = field(repr=False)
     units: pd.DataFrame = field(repr=False)
     manifest: dict[str, Any] = field(repr=False)
     prepared: Prepared | None = field(default=None, repr=False)
+
+    @cached_property
+    def items(self) -> pd.DataFrame:
+        """The evidence trail: one row per item with its consolidated code, weight, share of
+        its cell's weight and contribution (code x share, for the weighted mean), built on
+        first use. Columns ``case, indicator, evidence_id, date, code, weight, n_coders,
+        share, contribution, uid, cell, row`` (and ``year`` by year); ``row`` points into the
+        dataset's evidence table for the descriptive columns (see :meth:`explain`)."""
+        if self.prepared is None:
+            raise ParameterError("These scores carry no prepared data: score them with securitization.score().")
+        prep, cb = self.prepared, self.codebook
+        trail = prep.items.copy(deep=False)  # copy-on-write: the prepared items are not changed
+        ia = prep.item_arrays
+        wsum = np.bincount(ia.cell, weights=ia.weight, minlength=prep.n_units * prep.n_ind)
+        trail["share"] = ia.weight / wsum[ia.cell]
+        weighted_mean = np.array([i.items.rule == "weighted_mean" for i in cb.indicators] + [False])
+        trail["contribution"] = np.where(weighted_mean[ia.ind], trail["share"] * ia.code, np.nan)
+        if prep.by == "year":
+            trail["year"] = self.units["year"].to_numpy()[ia.uid]
+        return trail
 
     # --- construction ---------------------------------------------------------------
 
@@ -161,15 +184,15 @@ class Scores:
         ind["items_score"] = items_score.ravel()
         ind["measures_score"] = measures_score.ravel()
         cells = n_u * n_i
-        items, rows = prep.items, prep.rows
-        item_cell = items["cell"].to_numpy(dtype=np.intp)
-        rows_cell = rows["uid"].to_numpy(dtype=np.intp) * n_i + rows["ind"].to_numpy(dtype=np.intp)
-        ind["n_items"] = np.bincount(item_cell, minlength=cells)
+        ia, ra = prep.item_arrays, prep.row_arrays
+        rows_cell = ra.uid * n_i + ra.ind
+        ind["n_items"] = np.bincount(ia.cell, minlength=cells)
         ind["n_rows"] = np.bincount(rows_cell, minlength=cells)
-        multi = (items["n_coders"] > 1).to_numpy(dtype=float)
-        ind["n_multi_coded"] = np.bincount(item_cell, weights=multi, minlength=cells).astype(int)
-        ind["n_coders"] = _distinct_per_cell(rows_cell, rows["coder"].cat.codes.to_numpy(), cells)
-        ind["n_sources"] = _distinct_per_cell(rows_cell, rows["source"].cat.codes.to_numpy(), cells)
+        ind["n_multi_coded"] = np.bincount(ia.cell, weights=(ia.n_coders > 1).astype(float), minlength=cells).astype(
+            int
+        )
+        ind["n_coders"] = _distinct_per_cell(rows_cell, ra.coder, cells)
+        ind["n_sources"] = _distinct_per_cell(rows_cell, ra.source, cells)
         obs_ind = {c: i for i, c in enumerate(cb.indicator_codes)}
         used = prep.obs.loc[prep.obs["indicator"].isin(obs_ind)]
         used_measures = {(i, m.measure) for i, ii in enumerate(cb.indicators) for m in ii.measures}
@@ -199,15 +222,6 @@ class Scores:
         ov["rank"] = (
             ov.groupby("year", dropna=False)["score"].transform(_rank) if prep.by == "year" else _rank(ov["score"])
         )
-        # evidence trail: share and contribution of each item (weighted mean: w / sum w)
-        trail = items.copy(deep=False)  # copy-on-write: the prepared items are not changed
-        wsum = np.bincount(item_cell, weights=items["weight"].to_numpy(dtype=float), minlength=cells)
-        trail["share"] = items["weight"].to_numpy(dtype=float) / wsum[item_cell]
-        rules = {i: cb.indicators[i].items.rule for i in range(n_i)}
-        wm = trail["ind"].map(rules) == "weighted_mean"
-        trail["contribution"] = np.where(wm, trail["share"] * trail["code"], np.nan)
-        if prep.by == "year":
-            trail["year"] = units["year"].to_numpy()[items["uid"].to_numpy(dtype=np.intp)]
         obs = (
             used.merge(units[["uid", *[k for k in keys if k != "case"]]], on="uid", how="left")
             if prep.by == "year"
@@ -220,7 +234,6 @@ class Scores:
             indicators=ind,
             dimensions=dim,
             overall=ov,
-            items=trail,
             measures=obs,
             measure_scores=ms,
             units=units,

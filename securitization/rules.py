@@ -160,15 +160,14 @@ def consolidate_coders(group: IntArray, code: FloatArray, n_groups: int, rule: s
     ones = np.ones_like(code)
     if rule in ("median", "mean"):
         counts = np.bincount(group, minlength=n_groups)
+        if len(counts) and counts.max() <= 2:  # one or two coders: median and mean are the midpoint
+            with np.errstate(invalid="ignore", divide="ignore"):
+                return np.bincount(group, weights=code, minlength=n_groups) / np.where(counts > 0, counts, np.nan)
         out = np.full(n_groups, np.nan)
         single = counts[group] == 1
         out[group[single]] = code[single]  # one coder: nothing to consolidate
         multi = ~single
-        if multi.any() and counts.max() == 2:  # two coders: median and mean are both the midpoint
-            out[:] = np.where(
-                counts > 0, np.bincount(group, weights=code, minlength=n_groups) / np.maximum(counts, 1), np.nan
-            )
-        elif multi.any():
+        if multi.any():
             fn = weighted_median if rule == "median" else _weighted_mean_items
             g = group[multi]
             if len(g) > 1 and (g[1:] >= g[:-1]).all():  # rows sorted by item: a linear pass

@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import platform
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any, Literal
 
 import numpy as np
@@ -40,34 +41,103 @@ from .results import Scores
 from .rules import aggregation_rule, consolidate_coders, item_rule, map_thresholds
 from .tables import Dataset, case_order, validate_tables
 
-__all__ = ["Prepared", "aggregate", "prepare", "score"]
+__all__ = ["ItemArrays", "Prepared", "RowArrays", "aggregate", "prepare", "score"]
 
 By = Literal["case", "year"]
+
+
+@dataclass(frozen=True, kw_only=True)
+class RowArrays:
+    """One entry per evidence row per coder, sorted by unit, indicator, item and coder."""
+
+    uid: np.ndarray  # unit
+    ind: np.ndarray  # indicator position in the codebook
+    item: np.ndarray  # item number
+    code: np.ndarray  # float code
+    weight: np.ndarray
+    coder: np.ndarray  # code into data.index.coders
+    source: np.ndarray  # code into data.index.sources
+    row: np.ndarray  # position in data.evidence
+
+
+@dataclass(frozen=True, kw_only=True)
+class ItemArrays:
+    """One entry per item (its coders consolidated), in item order."""
+
+    uid: np.ndarray
+    ind: np.ndarray
+    cell: np.ndarray  # uid * n_ind + ind
+    code: np.ndarray  # consolidated code
+    weight: np.ndarray  # mean of its rows' weights
+    n_coders: np.ndarray
+    row: np.ndarray  # first row in data.evidence (for the descriptive columns)
 
 
 @dataclass(frozen=True, kw_only=True)
 class Prepared:
     """The arrays that scoring works on (validated, indexed, consolidated).
 
-    ``units`` has one row per unit (``uid``). ``rows`` has one row per evidence row per
-    coder, sorted by unit, indicator, item and coder, with integer ``uid``, ``ind``
-    (indicator position in the codebook), ``item``, float ``code`` and ``weight``, the id
-    columns as categoricals and ``row``, the row's position in ``data.evidence``. ``items``
-    has one row per item (coders consolidated) with its ``cell`` (``uid * n_ind + ind``)
-    and ``row`` (its first row in ``data.evidence``, for the descriptive columns). ``obs``
-    holds the measure observations with their ``uid``. Built from integer codes only: the
-    bootstrap and the sensitivity analysis reuse these arrays.
+    ``units`` has one row per unit (``uid``). ``row_arrays`` and ``item_arrays`` hold the
+    evidence rows (one per coder, sorted by unit, indicator, item and coder) and the items
+    (coders consolidated) as integer and float arrays, built from the dataset's integer
+    codes only; scoring, the bootstrap and the sensitivity analysis work on them. The
+    DataFrame views ``rows`` and ``items`` (with the id columns as categoricals, ``row``
+    pointing into ``data.evidence``) are built on first use. ``obs`` holds the measure
+    observations with their ``uid``.
     """
 
     data: Dataset
     codebook: Codebook
     by: By
     units: pd.DataFrame
-    rows: pd.DataFrame  # evidence rows with unit, item, indicator index
-    items: pd.DataFrame  # one row per item (consolidated)
+    row_arrays: RowArrays
+    item_arrays: ItemArrays
     obs: pd.DataFrame  # measure observations with unit
     n_units: int
     n_ind: int
+
+    @cached_property
+    def rows(self) -> pd.DataFrame:
+        """The evidence rows as a DataFrame (see the class docstring)."""
+        r, ix = self.row_arrays, self.data.index
+        return pd.DataFrame(
+            {
+                "uid": r.uid,
+                "ind": r.ind,
+                "item": r.item,
+                "code": r.code,
+                "weight": r.weight,
+                "case": pd.Categorical.from_codes(ix.case[r.row], categories=ix.cases),
+                "indicator": pd.Categorical.from_codes(r.ind, categories=list(self.codebook.indicator_codes)),
+                "evidence_id": pd.Categorical.from_codes(ix.item[r.row], categories=ix.evidence_ids),
+                "coder": pd.Categorical.from_codes(r.coder, categories=ix.coders),
+                "source": pd.Categorical.from_codes(r.source, categories=ix.sources),
+                "row": r.row,
+            },
+            copy=False,
+        )
+
+    @cached_property
+    def items(self) -> pd.DataFrame:
+        """The items as a DataFrame (see the class docstring)."""
+        i, ix = self.item_arrays, self.data.index
+        return pd.DataFrame(
+            {
+                "item": np.arange(len(i.uid)),
+                "uid": i.uid,
+                "ind": i.ind,
+                "case": pd.Categorical.from_codes(ix.case[i.row], categories=ix.cases),
+                "indicator": pd.Categorical.from_codes(i.ind, categories=list(self.codebook.indicator_codes)),
+                "evidence_id": pd.Categorical.from_codes(ix.item[i.row], categories=ix.evidence_ids),
+                "date": self.data.evidence["date"].to_numpy()[i.row],
+                "weight": i.weight,
+                "n_coders": i.n_coders,
+                "code": i.code,
+                "row": i.row,
+                "cell": i.cell,
+            },
+            copy=False,
+        )
 
 
 def _units(data: Dataset, by: By) -> pd.DataFrame:
@@ -127,53 +197,39 @@ def prepare(data: Dataset, *, by: By = "case", codebook: Codebook | None = None)
         n_years = units.groupby("case", sort=False).size().reindex(case_units["case"]).to_numpy()[ix.case]
         offset = ev["date"].dt.year.to_numpy(dtype=np.int64) - first_year
         uid = np.where((offset >= 0) & (offset < n_years), uid + offset, -1)
-    keep = np.flatnonzero((ind >= 0) & (uid >= 0))
-    uid, ind, eid, coder = uid[keep], ind[keep], ix.item[keep], ix.coder[keep]
+    code, weight, source = ev["code"].to_numpy(dtype=float), ev["weight"].to_numpy(dtype=float), ix.source
+    eid, coder = ix.item, ix.coder
+    ok = (ind >= 0) & (uid >= 0)
+    if ok.all():  # the common case: every row counts, no gather needed
+        keep = np.arange(len(ok))
+    else:
+        keep = np.flatnonzero(ok)
+        uid, ind, eid, coder = uid[keep], ind[keep], eid[keep], coder[keep]
+        code, weight, source = code[keep], weight[keep], source[keep]
     if by == "year" or not (remap[:-1] == np.arange(len(remap) - 1)).all():
         order = np.lexsort((coder, eid, ind, uid))  # the table is sorted by case; re-sort by unit
         keep, uid, ind, eid, coder = keep[order], uid[order], ind[order], eid[order], coder[order]
+        code, weight, source = code[order], weight[order], source[order]
     n = len(keep)
-    new_item = np.r_[True, (uid[1:] != uid[:-1]) | (eid[1:] != eid[:-1])] if n else np.zeros(0, dtype=bool)
+    # an evidence id belongs to one case, indicator and date, hence to one unit: rows sorted by
+    # unit, indicator and id start a new item where the id changes
+    new_item = np.empty(n, dtype=bool)
+    if n:
+        new_item[0] = True
+        np.not_equal(eid[1:], eid[:-1], out=new_item[1:])
     item = (np.cumsum(new_item) - 1).astype(np.intp)
     n_items = int(new_item.sum())
-    code = ev["code"].to_numpy(dtype=float)[keep]
-    weight = ev["weight"].to_numpy(dtype=float)[keep]
     counts = np.bincount(item, minlength=n_items)
     first = np.flatnonzero(new_item)
-    cases_cat = pd.CategoricalDtype(ix.cases)
-    ind_cat = pd.CategoricalDtype(list(cb.indicator_codes))
-    rows = pd.DataFrame(
-        {
-            "uid": uid,
-            "ind": ind,
-            "item": item,
-            "code": code,
-            "weight": weight,
-            "case": pd.Categorical.from_codes(ix.case[keep], dtype=cases_cat),
-            "indicator": pd.Categorical.from_codes(ind, dtype=ind_cat),
-            "evidence_id": pd.Categorical.from_codes(eid, categories=ix.evidence_ids),
-            "coder": pd.Categorical.from_codes(coder, categories=ix.coders),
-            "source": pd.Categorical.from_codes(ix.source[keep], categories=ix.sources),
-            "row": keep,
-        },
-        copy=False,
-    )
-    items = pd.DataFrame(
-        {
-            "item": np.arange(n_items),
-            "uid": uid[first],
-            "ind": ind[first],
-            "case": pd.Categorical.from_codes(ix.case[keep[first]], dtype=cases_cat),
-            "indicator": pd.Categorical.from_codes(ind[first], dtype=ind_cat),
-            "evidence_id": pd.Categorical.from_codes(eid[first], categories=ix.evidence_ids),
-            "date": ev["date"].to_numpy()[keep[first]],
-            "weight": np.bincount(item, weights=weight, minlength=n_items) / np.maximum(counts, 1),
-            "n_coders": counts,
-            "code": consolidate_coders(item, code, n_items, cb.aggregation.coders),
-            "row": keep[first],
-            "cell": uid[first] * n_ind + ind[first],
-        },
-        copy=False,
+    row_arrays = RowArrays(uid=uid, ind=ind, item=item, code=code, weight=weight, coder=coder, source=source, row=keep)
+    item_arrays = ItemArrays(
+        uid=uid[first],
+        ind=ind[first],
+        cell=uid[first] * n_ind + ind[first],
+        code=consolidate_coders(item, code, n_items, cb.aggregation.coders),
+        weight=np.bincount(item, weights=weight, minlength=n_items) / np.maximum(counts, 1),
+        n_coders=counts,
+        row=keep[first],
     )
     # measures by unit
     obs = data.measures.loc[data.measures["case"] != ""].copy()
@@ -193,8 +249,8 @@ def prepare(data: Dataset, *, by: By = "case", codebook: Codebook | None = None)
         codebook=cb,
         by=by,
         units=units,
-        rows=rows,
-        items=items,
+        row_arrays=row_arrays,
+        item_arrays=item_arrays,
         obs=obs.reset_index(drop=True),
         n_units=len(units),
         n_ind=n_ind,
@@ -206,11 +262,10 @@ def items_scores(
 ) -> np.ndarray:
     """Items score per unit and indicator, shape (n_units, n_ind); NaN where no item."""
     cb = codebook or prep.codebook
-    items = prep.items
-    code = items["code"].to_numpy(dtype=float) if code is None else code
-    weight = items["weight"].to_numpy(dtype=float) if weight is None else weight
-    cell = items["cell"].to_numpy(dtype=np.intp)
-    ind = items["ind"].to_numpy(dtype=np.intp)
+    items = prep.item_arrays
+    code = items.code if code is None else code
+    weight = items.weight if weight is None else weight
+    cell, ind = items.cell, items.ind
     out = np.full(prep.n_units * prep.n_ind, np.nan)
     rules = {i: cb.indicators[i].items for i in range(prep.n_ind)}
     same = len({(r.rule, r.k) for r in rules.values()}) == 1
