@@ -26,11 +26,13 @@ from .results import Explanation, Scores
 from .scoring import score
 from .sensitivity import Sensitivity, index_sensitivity, sensitivity
 from .tables import Dataset, load, read_table, validate_tables
+from .template import new_case
 from .uncertainty import bootstrap
 
 if TYPE_CHECKING:  # imported on first use (they import matplotlib): see __getattr__
     from . import charts, plot
     from .charts import Chart, write_charts
+    from .report import write_report
 
 __all__ = [
     "Codebook",
@@ -56,15 +58,16 @@ __all__ = [
     "krippendorff_alpha",
     "load",
     "load_codebook",
+    "new_case",
     "read_table",
     "reliability",
     "score",
     "sensitivity",
     "validate_tables",
 ]
-__all__ += ["Chart", "charts", "plot", "write_charts"]
+__all__ += ["Chart", "charts", "plot", "write_charts", "write_report"]
 
-_LAZY = {"plot": "plot", "charts": "charts", "Chart": "charts", "write_charts": "charts"}
+_LAZY = {"plot": "plot", "charts": "charts", "Chart": "charts", "write_charts": "charts", "write_report": "report"}
 
 
 def __getattr__(name: str) -> Any:

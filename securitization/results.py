@@ -185,7 +185,7 @@ class Scores:
         ind["measures_score"] = measures_score.ravel()
         cells = n_u * n_i
         ia, ra = prep.item_arrays, prep.row_arrays
-        rows_cell = ra.uid * n_i + ra.ind
+        rows_cell = ra.cell
         ind["n_items"] = np.bincount(ia.cell, minlength=cells)
         ind["n_rows"] = np.bincount(rows_cell, minlength=cells)
         ind["n_multi_coded"] = np.bincount(ia.cell, weights=(ia.n_coders > 1).astype(float), minlength=cells).astype(

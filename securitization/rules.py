@@ -157,12 +157,12 @@ def consolidate_coders(group: IntArray, code: FloatArray, n_groups: int, rule: s
     ``first`` takes the code of the first row of the item (the primary coder when the
     coders are sorted by id).
     """
-    ones = np.ones_like(code)
     if rule in ("median", "mean"):
         counts = np.bincount(group, minlength=n_groups)
         if len(counts) and counts.max() <= 2:  # one or two coders: median and mean are the midpoint
             with np.errstate(invalid="ignore", divide="ignore"):
                 return np.bincount(group, weights=code, minlength=n_groups) / np.where(counts > 0, counts, np.nan)
+        ones = np.ones_like(code)
         out = np.full(n_groups, np.nan)
         single = counts[group] == 1
         out[group[single]] = code[single]  # one coder: nothing to consolidate

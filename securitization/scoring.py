@@ -52,6 +52,7 @@ class RowArrays:
 
     uid: np.ndarray  # unit
     ind: np.ndarray  # indicator position in the codebook
+    cell: np.ndarray  # uid * n_ind + ind
     item: np.ndarray  # item number
     code: np.ndarray  # float code
     weight: np.ndarray
@@ -188,10 +189,11 @@ def prepare(data: Dataset, *, by: By = "case", codebook: Codebook | None = None)
         [cb.indicator_codes.index(c) if c in cb.indicator_codes else -1 for c in data.codebook.indicator_codes] + [-1],
         dtype=np.intp,
     )
-    ind = remap[ix.indicator]
+    identity = bool((remap[:-1] == np.arange(len(remap) - 1)).all())
+    ind = ix.indicator if identity else remap[ix.indicator]
     case_units = units.drop_duplicates("case")  # one row per case, in the canonical order of ix.cases
     first_uid = case_units["uid"].to_numpy(dtype=np.intp)
-    uid = first_uid[ix.case]
+    uid = ix.case if by == "case" else first_uid[ix.case]  # by case, a unit is the case's position
     if by == "year":
         first_year = case_units["year"].to_numpy(dtype=np.int64)[ix.case]
         n_years = units.groupby("case", sort=False).size().reindex(case_units["case"]).to_numpy()[ix.case]
@@ -199,14 +201,14 @@ def prepare(data: Dataset, *, by: By = "case", codebook: Codebook | None = None)
         uid = np.where((offset >= 0) & (offset < n_years), uid + offset, -1)
     code, weight, source = ev["code"].to_numpy(dtype=float), ev["weight"].to_numpy(dtype=float), ix.source
     eid, coder = ix.item, ix.coder
-    ok = (ind >= 0) & (uid >= 0)
-    if ok.all():  # the common case: every row counts, no gather needed
-        keep = np.arange(len(ok))
+    ok = None if (by == "case" and identity) else (ind >= 0) & (uid >= 0)
+    if ok is None or ok.all():  # the common case: every row counts, no gather needed
+        keep = np.arange(len(ev))
     else:
         keep = np.flatnonzero(ok)
         uid, ind, eid, coder = uid[keep], ind[keep], eid[keep], coder[keep]
         code, weight, source = code[keep], weight[keep], source[keep]
-    if by == "year" or not (remap[:-1] == np.arange(len(remap) - 1)).all():
+    if by == "year" or not identity:
         order = np.lexsort((coder, eid, ind, uid))  # the table is sorted by case; re-sort by unit
         keep, uid, ind, eid, coder = keep[order], uid[order], ind[order], eid[order], coder[order]
         code, weight, source = code[order], weight[order], source[order]
@@ -221,11 +223,14 @@ def prepare(data: Dataset, *, by: By = "case", codebook: Codebook | None = None)
     n_items = int(new_item.sum())
     counts = np.bincount(item, minlength=n_items)
     first = np.flatnonzero(new_item)
-    row_arrays = RowArrays(uid=uid, ind=ind, item=item, code=code, weight=weight, coder=coder, source=source, row=keep)
+    cell = uid * n_ind + ind
+    row_arrays = RowArrays(
+        uid=uid, ind=ind, cell=cell, item=item, code=code, weight=weight, coder=coder, source=source, row=keep
+    )
     item_arrays = ItemArrays(
         uid=uid[first],
         ind=ind[first],
-        cell=uid[first] * n_ind + ind[first],
+        cell=cell[first],
         code=consolidate_coders(item, code, n_items, cb.aggregation.coders),
         weight=np.bincount(item, weights=weight, minlength=n_items) / np.maximum(counts, 1),
         n_coders=counts,
