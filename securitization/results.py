@@ -101,13 +101,14 @@ class Explanation:
         return "\n".join(lines)
 
 
-def _distinct_per_cell(cell: np.ndarray, code: np.ndarray, n_cells: int) -> np.ndarray:
-    """The number of distinct codes in each cell (a presence table, or hashing when it is large)."""
-    if not len(cell):
-        return np.zeros(n_cells, dtype=int)
-    n_codes = int(code.max()) + 1
-    key = cell.astype(np.int64) * n_codes + code
-    if n_cells * n_codes <= 20_000_000:
+def _distinct_per_cell(cell: np.ndarray, code: np.ndarray, n_codes: int, n_rows: np.ndarray) -> np.ndarray:
+    """The number of distinct codes (of ``n_codes``) in each cell (``n_rows`` rows per cell)."""
+    n_cells = len(n_rows)
+    if not len(cell) or n_codes <= 1:
+        return (n_rows > 0).astype(int) * min(n_codes, 1)
+    key = cell * n_codes
+    key += code
+    if n_cells * n_codes <= 20_000_000:  # a presence table
         present = np.bincount(key, minlength=n_cells * n_codes) > 0
         return present.reshape(n_cells, n_codes).sum(axis=1)
     return np.bincount((pd.unique(key) // n_codes).astype(np.intp), minlength=n_cells)
@@ -188,11 +189,12 @@ class Scores:
         rows_cell = ra.cell
         ind["n_items"] = np.bincount(ia.cell, minlength=cells)
         ind["n_rows"] = np.bincount(rows_cell, minlength=cells)
-        ind["n_multi_coded"] = np.bincount(ia.cell, weights=(ia.n_coders > 1).astype(float), minlength=cells).astype(
-            int
-        )
-        ind["n_coders"] = _distinct_per_cell(rows_cell, ra.coder, cells)
-        ind["n_sources"] = _distinct_per_cell(rows_cell, ra.source, cells)
+        multi_cell = ia.cell[ia.n_coders > 1]
+        ind["n_multi_coded"] = np.bincount(multi_cell, minlength=cells)
+        n_rows = ind["n_rows"].to_numpy()
+        ix = prep.data.index
+        ind["n_coders"] = _distinct_per_cell(rows_cell, ra.coder, len(ix.coders), n_rows)
+        ind["n_sources"] = _distinct_per_cell(rows_cell, ra.source, len(ix.sources), n_rows)
         obs_ind = {c: i for i, c in enumerate(cb.indicator_codes)}
         used = prep.obs.loc[prep.obs["indicator"].isin(obs_ind)]
         used_measures = {(i, m.measure) for i, ii in enumerate(cb.indicators) for m in ii.measures}

@@ -199,40 +199,45 @@ def prepare(data: Dataset, *, by: By = "case", codebook: Codebook | None = None)
         n_years = units.groupby("case", sort=False).size().reindex(case_units["case"]).to_numpy()[ix.case]
         offset = ev["date"].dt.year.to_numpy(dtype=np.int64) - first_year
         uid = np.where((offset >= 0) & (offset < n_years), uid + offset, -1)
-    code, weight, source = ev["code"].to_numpy(dtype=float), ev["weight"].to_numpy(dtype=float), ix.source
+    code, weight, source = ix.code, ix.weight, ix.source
     eid, coder = ix.item, ix.coder
-    ok = None if (by == "case" and identity) else (ind >= 0) & (uid >= 0)
-    if ok is None or ok.all():  # the common case: every row counts, no gather needed
-        keep = np.arange(len(ev))
+    item_uid = item_ind = item_cell = item_weight = None
+    if by == "case" and identity:  # rows, items and cells exactly as indexed at validation
+        keep, item, first, counts, cell = ix.positions, ix.seq, ix.first, ix.n_rows, ix.cell
+        item_uid, item_ind, item_cell, item_weight = ix.item_case, ix.item_indicator, ix.item_cell, ix.item_weight
+        n_items = len(first)
     else:
-        keep = np.flatnonzero(ok)
-        uid, ind, eid, coder = uid[keep], ind[keep], eid[keep], coder[keep]
-        code, weight, source = code[keep], weight[keep], source[keep]
-    if by == "year" or not identity:
+        ok = (ind >= 0) & (uid >= 0)
+        keep = np.arange(len(ev)) if ok.all() else np.flatnonzero(ok)
+        if len(keep) < len(ev):
+            uid, ind, eid, coder = uid[keep], ind[keep], eid[keep], coder[keep]
+            code, weight, source = code[keep], weight[keep], source[keep]
         order = np.lexsort((coder, eid, ind, uid))  # the table is sorted by case; re-sort by unit
         keep, uid, ind, eid, coder = keep[order], uid[order], ind[order], eid[order], coder[order]
         code, weight, source = code[order], weight[order], source[order]
-    n = len(keep)
-    # an evidence id belongs to one case, indicator and date, hence to one unit: rows sorted by
-    # unit, indicator and id start a new item where the id changes
-    new_item = np.empty(n, dtype=bool)
-    if n:
-        new_item[0] = True
-        np.not_equal(eid[1:], eid[:-1], out=new_item[1:])
-    item = (np.cumsum(new_item) - 1).astype(np.intp)
-    n_items = int(new_item.sum())
-    counts = np.bincount(item, minlength=n_items)
-    first = np.flatnonzero(new_item)
-    cell = uid * n_ind + ind
+        n = len(keep)
+        # an evidence id belongs to one case, indicator and date, hence to one unit: rows
+        # sorted by unit, indicator and id start a new item where the id changes
+        new_item = np.empty(n, dtype=bool)
+        if n:
+            new_item[0] = True
+            np.not_equal(eid[1:], eid[:-1], out=new_item[1:])
+        item = (np.cumsum(new_item) - 1).astype(np.intp)
+        n_items = int(new_item.sum())
+        counts = np.bincount(item, minlength=n_items)
+        first = np.flatnonzero(new_item)
+        cell = uid * n_ind + ind
     row_arrays = RowArrays(
         uid=uid, ind=ind, cell=cell, item=item, code=code, weight=weight, coder=coder, source=source, row=keep
     )
     item_arrays = ItemArrays(
-        uid=uid[first],
-        ind=ind[first],
-        cell=cell[first],
+        uid=uid[first] if item_uid is None else item_uid,
+        ind=ind[first] if item_ind is None else item_ind,
+        cell=cell[first] if item_cell is None else item_cell,
         code=consolidate_coders(item, code, n_items, cb.aggregation.coders),
-        weight=np.bincount(item, weights=weight, minlength=n_items) / np.maximum(counts, 1),
+        weight=np.bincount(item, weights=weight, minlength=n_items) / np.maximum(counts, 1)
+        if item_weight is None
+        else item_weight,
         n_coders=counts,
         row=keep[first],
     )

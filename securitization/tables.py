@@ -137,6 +137,17 @@ class EvidenceIndex:
     coders: pd.Index
     source: np.ndarray
     sources: pd.Index
+    code: np.ndarray  # float codes
+    weight: np.ndarray  # float weights
+    seq: np.ndarray  # item number in table order (an item's rows are consecutive)
+    first: np.ndarray  # first row of every item
+    n_rows: np.ndarray  # rows (coders) of every item
+    cell: np.ndarray  # case * n_indicators + indicator
+    positions: np.ndarray  # 0 .. n_rows - 1
+    item_case: np.ndarray  # case of every item
+    item_indicator: np.ndarray  # indicator of every item
+    item_cell: np.ndarray  # cell of every item
+    item_weight: np.ndarray  # mean weight of every item's rows
 
 
 def case_order(cases: pd.DataFrame) -> pd.DataFrame:
@@ -163,8 +174,47 @@ def _index_evidence(e: pd.DataFrame, cases: pd.DataFrame, codebook: Codebook) ->
         coders=pd.Index(coders),
         source=source[order].astype(np.intp),
         sources=pd.Index(sources),
+        **_item_runs(item[order], case[order], ind[order], len(codebook.indicator_codes)),
+        code=e["code"].to_numpy(dtype=float),
+        weight=e["weight"].to_numpy(dtype=float),
+        positions=np.arange(len(e)),
+        item_weight=_item_mean(item[order], e["weight"].to_numpy(dtype=float)),
     )
+    for value in vars(index).values():  # shared by every score of the dataset: read-only
+        if isinstance(value, np.ndarray):
+            value.setflags(write=False)
     return e, index
+
+
+def _item_mean(item: np.ndarray, values: np.ndarray) -> np.ndarray:
+    """The mean of ``values`` over each item's consecutive rows."""
+    if not len(item):
+        return np.zeros(0)
+    new = np.r_[True, item[1:] != item[:-1]]
+    seq = np.cumsum(new) - 1
+    return np.bincount(seq, weights=values) / np.bincount(seq)
+
+
+def _item_runs(item: np.ndarray, case: np.ndarray, ind: np.ndarray, n_ind: int) -> dict[str, np.ndarray]:
+    """Item numbers, item starts and rows per item of rows sorted by case, indicator and id."""
+    n = len(item)
+    new = np.empty(n, dtype=bool)
+    if n:
+        new[0] = True
+        np.not_equal(item[1:], item[:-1], out=new[1:])
+    first = np.flatnonzero(new)
+    seq = (np.cumsum(new) - 1).astype(np.intp)
+    n_rows = np.diff(np.r_[first, n]).astype(np.intp)
+    cell = case * n_ind + ind
+    return {
+        "seq": seq,
+        "first": first,
+        "n_rows": n_rows,
+        "cell": cell,
+        "item_case": case[first],
+        "item_indicator": ind[first],
+        "item_cell": cell[first],
+    }
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -186,7 +186,7 @@ def main(argv: list[str] | None = None) -> int:
     print()
     print(f"floor: one numpy bincount pass over {len(items):,} items: {t_floor * 1e3:.1f} ms")
     print(
-        f"score():                {t_score:8.2f} s   = {t_score / t_floor:7.0f} x floor, "
+        f"score():                {t_score * 1e3:8.1f} ms  = {t_score / t_floor:7.1f} x floor, "
         f"{_versus(t_pd_score, t_score)} pandas groupby().apply() ({t_pd_score:.2f} s; no trail, no tables)"
     )
     print(
