@@ -1028,7 +1028,7 @@ def plot_measure(
     ax
         The Axes to draw on.
     title
-        The title (default: the codebook's label for the measure, or its name).
+        The title (default: the series' ``label`` from the measures table, or its name).
 
     Returns
     -------
@@ -1077,7 +1077,9 @@ def plot_measure(
     ax.set_xlabel(xlabel + ")", fontsize=9.5)
     ax.set_ylabel(" / ".join(units).capitalize(), fontsize=9.5)
     indicator = str(obs["indicator"].iloc[0])
-    ax.set_title(title or f"{measure} ({indicator})", fontsize=12.5)
+    names = obs["label"].astype(str).str.strip() if "label" in obs.columns else pd.Series([], dtype=str)
+    names = names.loc[names != ""]
+    ax.set_title(title or f"{names.iloc[0] if len(names) else measure} ({indicator})", fontsize=12.5)
     ax.spines[["top", "right"]].set_visible(False)
     ax.grid(axis="y", color="#e0e0e0", lw=0.7)
     ax.set_axisbelow(True)

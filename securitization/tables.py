@@ -17,7 +17,7 @@ Columns (see ``data/README.md`` for the full data dictionary):
   when ``country`` is given: the case is then the one of that country whose term holds
   the date.
 * measures: ``country, indicator, measure, period, value, unit, source`` required;
-  ``url, notes`` optional.
+  ``url, notes, label`` (a readable name of the series, for charts) optional.
 
 Columns whose name starts with ``x_`` are the user's own and are kept unchecked.
 """
@@ -96,6 +96,7 @@ MEASURE_COLUMNS: dict[str, bool] = {
     "source": True,
     "url": False,
     "notes": False,
+    "label": False,
 }
 _COLUMNS: dict[str, dict[str, bool]] = {
     "cases": CASE_COLUMNS,

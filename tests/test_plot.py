@@ -370,3 +370,14 @@ def test_bundled_cases_every_chart():
         plt.close("all")
     for measure in plot.available_measures(s)[:2]:
         assert isinstance(plot.plot_measure(s, measure), Axes)
+
+
+def test_measure_title_uses_the_series_label(tmp_path) -> None:
+    from securitization import load, score
+    from securitization import plot as P
+
+    s = score(load())
+    ax = P.plot_measure(s, "ice_detention_midnight_pop")
+    assert ax.get_title() == "ICE detention, mean midnight population (Vera Institute) (P-2)"
+    ax = P.plot_measure(s, "ice_detention_midnight_pop", title="Custom")
+    assert ax.get_title() == "Custom"
