@@ -117,6 +117,10 @@ def cmd_explain(args: argparse.Namespace) -> int:
 
     ds = _dataset(args)
     scores = score(ds, by="year" if args.year is not None else "case")
+    if args.n_boot > 0:
+        from .uncertainty import bootstrap
+
+        scores = bootstrap(scores, n_boot=args.n_boot, ci_prob=args.ci_prob, rng=args.seed)
     print(scores.explain(args.case, args.indicator, year=args.year))
     return 0
 
@@ -332,6 +336,9 @@ def _parser() -> argparse.ArgumentParser:
     sp.add_argument("indicator")
     common(sp)
     sp.add_argument("--year", type=int, default=None, help="explain one calendar year of the case")
+    sp.add_argument("--n-boot", type=int, default=0, help="add a bootstrap interval with this many replicates")
+    sp.add_argument("--ci-prob", type=float, default=0.9, help="interval probability (default 0.9)")
+    sp.add_argument("--seed", type=int, default=20110101, help="random seed of the bootstrap")
 
     sp = sub.add_parser("validate", help="check tables and list every problem (exit 1 if any)")
     common(sp)

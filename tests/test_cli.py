@@ -107,3 +107,9 @@ def test_python_dash_m_and_bad_codebook(tmp_path: Path) -> None:
     )
     assert res.returncode == 1
     assert f"{bad}, column 'aggregation.overall'" in res.stderr
+
+
+def test_explain_with_interval(case_dir: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["explain", "aa-two-2005", "I-1", str(case_dir), "--n-boot", "200", "--seed", "4"]) == 0
+    head = capsys.readouterr().out.splitlines()[2]
+    assert head.startswith("score 3.75 [") and "(very high)" in head
