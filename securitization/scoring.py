@@ -39,7 +39,7 @@ from .errors import ParameterError
 from .periods import assign_by_overlap
 from .results import Scores
 from .rules import aggregation_rule, consolidate_coders, item_rule, map_thresholds
-from .tables import Dataset, case_order, validate_tables
+from .tables import Dataset, case_order, item_runs, validate_tables
 
 __all__ = ["ItemArrays", "Prepared", "RowArrays", "aggregate", "prepare", "score"]
 
@@ -201,11 +201,8 @@ def prepare(data: Dataset, *, by: By = "case", codebook: Codebook | None = None)
         uid = np.where((offset >= 0) & (offset < n_years), uid + offset, -1)
     code, weight, source = ix.code, ix.weight, ix.source
     eid, coder = ix.item, ix.coder
-    item_uid = item_ind = item_cell = item_weight = None
-    if by == "case" and identity:  # rows, items and cells exactly as indexed at validation
-        keep, item, first, counts, cell = ix.positions, ix.seq, ix.first, ix.n_rows, ix.cell
-        item_uid, item_ind, item_cell, item_weight = ix.item_case, ix.item_indicator, ix.item_cell, ix.item_weight
-        n_items = len(first)
+    if by == "case" and identity:  # rows and items exactly as indexed at validation
+        keep, runs = ix.positions, vars(ix)
     else:
         ok = (ind >= 0) & (uid >= 0)
         keep = np.arange(len(ev)) if ok.all() else np.flatnonzero(ok)
@@ -215,29 +212,18 @@ def prepare(data: Dataset, *, by: By = "case", codebook: Codebook | None = None)
         order = np.lexsort((coder, eid, ind, uid))  # the table is sorted by case; re-sort by unit
         keep, uid, ind, eid, coder = keep[order], uid[order], ind[order], eid[order], coder[order]
         code, weight, source = code[order], weight[order], source[order]
-        n = len(keep)
-        # an evidence id belongs to one case, indicator and date, hence to one unit: rows
-        # sorted by unit, indicator and id start a new item where the id changes
-        new_item = np.empty(n, dtype=bool)
-        if n:
-            new_item[0] = True
-            np.not_equal(eid[1:], eid[:-1], out=new_item[1:])
-        item = (np.cumsum(new_item) - 1).astype(np.intp)
-        n_items = int(new_item.sum())
-        counts = np.bincount(item, minlength=n_items)
-        first = np.flatnonzero(new_item)
-        cell = uid * n_ind + ind
+        # an evidence id belongs to one case, indicator and date, hence to one unit
+        runs = item_runs(eid, uid, ind, n_ind, weight)
+    item, first, counts = runs["seq"], runs["first"], runs["n_rows"]
     row_arrays = RowArrays(
-        uid=uid, ind=ind, cell=cell, item=item, code=code, weight=weight, coder=coder, source=source, row=keep
+        uid=uid, ind=ind, cell=runs["cell"], item=item, code=code, weight=weight, coder=coder, source=source, row=keep
     )
     item_arrays = ItemArrays(
-        uid=uid[first] if item_uid is None else item_uid,
-        ind=ind[first] if item_ind is None else item_ind,
-        cell=cell[first] if item_cell is None else item_cell,
-        code=consolidate_coders(item, code, n_items, cb.aggregation.coders),
-        weight=np.bincount(item, weights=weight, minlength=n_items) / np.maximum(counts, 1)
-        if item_weight is None
-        else item_weight,
+        uid=runs["item_case"],
+        ind=runs["item_indicator"],
+        cell=runs["item_cell"],
+        code=consolidate_coders(item, code, len(first), cb.aggregation.coders),
+        weight=runs["item_weight"],
         n_coders=counts,
         row=keep[first],
     )

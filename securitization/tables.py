@@ -50,6 +50,7 @@ __all__ = [
     "TableKind",
     "case_order",
     "discover",
+    "item_runs",
     "load",
     "read_table",
     "validate_tables",
@@ -165,6 +166,7 @@ def _index_evidence(e: pd.DataFrame, cases: pd.DataFrame, codebook: Codebook) ->
     source, sources = pd.factorize(e["source"])
     order = np.lexsort((coder, item, ind, case))
     e = e.take(order).reset_index(drop=True)
+    weight = e["weight"].to_numpy(dtype=float)
     index = EvidenceIndex(
         case=case[order],
         cases=ordered,
@@ -175,11 +177,10 @@ def _index_evidence(e: pd.DataFrame, cases: pd.DataFrame, codebook: Codebook) ->
         coders=pd.Index(coders),
         source=source[order].astype(np.intp),
         sources=pd.Index(sources),
-        **_item_runs(item[order], case[order], ind[order], len(codebook.indicator_codes)),
+        **item_runs(item[order], case[order], ind[order], len(codebook.indicator_codes), weight),
         code=e["code"].to_numpy(dtype=float),
-        weight=e["weight"].to_numpy(dtype=float),
+        weight=weight,
         positions=np.arange(len(e)),
-        item_weight=_item_mean(item[order], e["weight"].to_numpy(dtype=float)),
     )
     for value in vars(index).values():  # shared by every score of the dataset: read-only
         if isinstance(value, np.ndarray):
@@ -187,17 +188,16 @@ def _index_evidence(e: pd.DataFrame, cases: pd.DataFrame, codebook: Codebook) ->
     return e, index
 
 
-def _item_mean(item: np.ndarray, values: np.ndarray) -> np.ndarray:
-    """The mean of ``values`` over each item's consecutive rows."""
-    if not len(item):
-        return np.zeros(0)
-    new = np.r_[True, item[1:] != item[:-1]]
-    seq = np.cumsum(new) - 1
-    return np.bincount(seq, weights=values) / np.bincount(seq)
+def item_runs(
+    item: np.ndarray, unit: np.ndarray, ind: np.ndarray, n_ind: int, weight: np.ndarray
+) -> dict[str, np.ndarray]:
+    """Describe the items of rows sorted by unit, indicator and item id.
 
-
-def _item_runs(item: np.ndarray, case: np.ndarray, ind: np.ndarray, n_ind: int) -> dict[str, np.ndarray]:
-    """Item numbers, item starts and rows per item of rows sorted by case, indicator and id."""
+    An item's rows (one per coder) are consecutive: ``seq`` numbers the item of every row,
+    ``first`` is each item's first row and ``n_rows`` its number of rows; ``cell`` is
+    ``unit * n_ind + ind`` of every row, and ``item_case``, ``item_indicator``,
+    ``item_cell`` and ``item_weight`` (the mean of its rows' weights) describe each item.
+    """
     n = len(item)
     new = np.empty(n, dtype=bool)
     if n:
@@ -206,15 +206,16 @@ def _item_runs(item: np.ndarray, case: np.ndarray, ind: np.ndarray, n_ind: int) 
     first = np.flatnonzero(new)
     seq = (np.cumsum(new) - 1).astype(np.intp)
     n_rows = np.diff(np.r_[first, n]).astype(np.intp)
-    cell = case * n_ind + ind
+    cell = unit * n_ind + ind
     return {
         "seq": seq,
         "first": first,
         "n_rows": n_rows,
         "cell": cell,
-        "item_case": case[first],
+        "item_case": unit[first],
         "item_indicator": ind[first],
         "item_cell": cell[first],
+        "item_weight": np.bincount(seq, weights=weight, minlength=len(first)) / np.maximum(n_rows, 1),
     }
 
 
