@@ -17,7 +17,8 @@ Columns (see ``data/README.md`` for the full data dictionary):
   when ``country`` is given: the case is then the one of that country whose term holds
   the date.
 * measures: ``country, indicator, measure, period, value, unit, source`` required;
-  ``url, notes, label`` (a readable name of the series, for charts) optional.
+  ``url, notes, label`` (a readable name of the series, for charts), ``provenance`` (a JSON
+  object as text: how a computed measure was made, e.g. by ``securitization.corpus``) optional.
 
 Columns whose name starts with ``x_`` are the user's own and are kept unchecked.
 """
@@ -98,6 +99,7 @@ MEASURE_COLUMNS: dict[str, bool] = {
     "url": False,
     "notes": False,
     "label": False,
+    "provenance": False,
 }
 _COLUMNS: dict[str, dict[str, bool]] = {
     "cases": CASE_COLUMNS,
