@@ -396,6 +396,10 @@ def _parser() -> argparse.ArgumentParser:
     sp.add_argument("--out", required=True, help="the folder to write")
     common(sp, paths=False)
 
+    from .corpus.cli import register as register_corpus
+
+    register_corpus(sub, COMMANDS)
+
     sp = sub.add_parser("codebook", help="print the codebook for coders (Markdown)")
     common(sp, paths=False)
     sp.add_argument("--out", default=None)
