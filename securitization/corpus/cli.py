@@ -30,11 +30,15 @@ def register(sub: Any, commands: dict[str, Callable[[argparse.Namespace], int]])
     m.add_argument("--cases", nargs="+", default=None, help="case tables or folders (default: the bundled cases)")
     m.add_argument("--layout", choices=list(LAYOUTS), default="auto", help="corpus layout (default: auto)")
     m.add_argument("--lexicon", default=None, help="an edited lexicon .toml file (default: the bundled one)")
-    m.add_argument("--seed", type=int, default=DEFAULT_SEED, help=f"random seed of the intervals (default {DEFAULT_SEED})")
+    m.add_argument(
+        "--seed", type=int, default=DEFAULT_SEED, help=f"random seed of the intervals (default {DEFAULT_SEED})"
+    )
     m.add_argument("--n-boot", type=int, default=1000, help="document resamples for the intervals (default 1000)")
     m.add_argument("--ci-prob", type=float, default=0.9, help="interval probability (default 0.9)")
     m.add_argument("--country", default="", help="ISO alpha-3 country of documents without case or country")
-    m.add_argument("--speakers", default=None, help="mananeras layout: regex of the speakers to score (default: the president)")
+    m.add_argument(
+        "--speakers", default=None, help="mananeras layout: regex of the speakers to score (default: the president)"
+    )
     m.add_argument("--all-speakers", action="store_true", help="mananeras layout: score every speaker")
     m.add_argument("--encoding", default="utf-8", help="text encoding of the files (default utf-8)")
     m.add_argument("--prefix", default="speech", help="measure names start with this (default speech)")
@@ -46,9 +50,9 @@ def register(sub: Any, commands: dict[str, Callable[[argparse.Namespace], int]])
 
 def run(args: argparse.Namespace) -> int:
     """Run ``securitization corpus SUBCOMMAND``."""
-    from .measures import measure_corpus, trail_path_for
     import pandas as pd
 
+    from .measures import measure_corpus, trail_path_for
     from .readers import PRESIDENT_SPEAKERS
 
     speakers = None if args.all_speakers else (args.speakers or PRESIDENT_SPEAKERS)

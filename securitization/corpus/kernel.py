@@ -44,6 +44,7 @@ class SentenceHit:
     categories: tuple[str, ...]
     terms: str  # "term [group]; term [group]"
     vetoes: tuple[str, ...]
+    migration: bool = True
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -101,7 +102,7 @@ def _lower(text: str) -> str:
     return low
 
 
-def score_text(text: str, matcher: Matcher) -> DocumentScore:
+def score_text(text: str, matcher: Matcher, *, every_sentence: bool = False) -> DocumentScore:
     """Count the sentences, migration sentences and security-framed migration sentences of a text.
 
     Parameters
@@ -110,11 +111,23 @@ def score_text(text: str, matcher: Matcher) -> DocumentScore:
         The document's text.
     matcher
         The compiled lexicon (:func:`compile_matcher`).
+    every_sentence
+        Also return the sentences without a migration term (``migration=False``), for
+        sampling sentences to label by hand; the counts are the same.
 
     Returns
     -------
     DocumentScore
-        Counts, and one :class:`SentenceHit` per migration sentence.
+        Counts, and one :class:`SentenceHit` per migration sentence (per sentence with
+        ``every_sentence``).
+
+    Examples
+    --------
+    >>> from securitization.corpus import compile_matcher, load_lexicon
+    >>> m = compile_matcher(load_lexicon("en").spec())
+    >>> r = score_text("Illegal immigration is a threat. We welcome immigrants. Thank you.", m)
+    >>> (r.n_sentences, r.n_migration, r.n_framed)
+    (3, 2, 1)
     """
     low = _lower(text)
     n_text = len(low)
@@ -135,8 +148,8 @@ def score_text(text: str, matcher: Matcher) -> DocumentScore:
         if end == abbr_end:
             continue
         stop = end + 1
-        if pending:
-            hit = _sentence(text, low, n_text, start, stop, pending, n, matcher)
+        if pending or every_sentence:
+            hit = _sentence(text, low, n_text, start, stop, pending, n, matcher, every_sentence)
             pending = []
             if hit is not None:
                 n += 1
@@ -147,8 +160,8 @@ def score_text(text: str, matcher: Matcher) -> DocumentScore:
             n += 1
         start = stop
     if start < n_text:
-        if pending:
-            hit = _sentence(text, low, n_text, start, n_text, pending, n, matcher)
+        if pending or every_sentence:
+            hit = _sentence(text, low, n_text, start, n_text, pending, n, matcher, every_sentence)
             if hit is not None:
                 n += 1
                 if isinstance(hit, SentenceHit):
@@ -156,7 +169,8 @@ def score_text(text: str, matcher: Matcher) -> DocumentScore:
                     framed += hit.framed
         elif search(low, start, n_text) is not None:
             n += 1
-    return DocumentScore(n_sentences=n, n_migration=len(out), n_framed=framed, hits=tuple(out))
+    n_migration = sum(h.migration for h in out) if every_sentence else len(out)
+    return DocumentScore(n_sentences=n, n_migration=n_migration, n_framed=framed, hits=tuple(out))
 
 
 def _sentence(
@@ -168,8 +182,13 @@ def _sentence(
     pending: Sequence[tuple[int, int]],
     index: int,
     m: Matcher,
+    every: bool = False,
 ) -> SentenceHit | bool | None:
-    """Classify one sentence with term matches: a hit, True (counted, no migration term) or None (empty)."""
+    """Classify one sentence: a hit, True (counted, no migration term) or None (empty).
+
+    With ``every``, a sentence without a migration term is also returned as a hit
+    (``migration=False``, never framed).
+    """
     valid: list[tuple[int, int, str, str]] = []
     for end, code in pending:
         s = end - m.lengths[code] + 1
@@ -180,11 +199,24 @@ def _sentence(
             if prefix or right:
                 valid.append((s, end + 1, kind, group))
     if not valid:
-        return True if _ALNUM.search(low, start, stop) is not None else None
+        if _ALNUM.search(low, start, stop) is None:
+            return None
+        if not every:
+            return True
+        return SentenceHit(
+            index=index,
+            text=" ".join(text[start:stop].split()),
+            framed=False,
+            categories=(),
+            terms="",
+            vetoes=(),
+            migration=False,
+        )
     masks = [(s, e) for s, e, kind, _ in valid if kind == "mask"]
     if masks:
         valid = [v for v in valid if v[2] == "mask" or not any(ms <= v[0] and v[1] <= me for ms, me in masks)]
-    if not any(kind == "migration" for _, _, kind, _ in valid):
+    migration = any(kind == "migration" for _, _, kind, _ in valid)
+    if not migration and not every:
         return True
     categories = tuple(sorted({g for _, _, kind, g in valid if kind == "category"}))
     vetoes = tuple(sorted({g for _, _, kind, g in valid if kind == "veto"}))
@@ -201,8 +233,9 @@ def _sentence(
     return SentenceHit(
         index=index,
         text=sentence,
-        framed=bool(categories) and not vetoes,
+        framed=migration and bool(categories) and not vetoes,
         categories=categories,
         terms=terms,
         vetoes=vetoes,
+        migration=migration,
     )

@@ -94,7 +94,20 @@ _POOLS: dict[str, dict[str, tuple[str, ...]]] = {
 }
 
 _SPEAKERS_US = ("Bill Clinton", "George W. Bush", "Barack Obama", "Donald Trump")
-_MESES = "enero febrero marzo abril mayo junio julio agosto septiembre octubre noviembre diciembre".split()
+_MESES = [
+    "enero",
+    "febrero",
+    "marzo",
+    "abril",
+    "mayo",
+    "junio",
+    "julio",
+    "agosto",
+    "septiembre",
+    "octubre",
+    "noviembre",
+    "diciembre",
+]
 
 
 def sentence_pools(language: Literal["en", "es"]) -> dict[str, tuple[str, ...]]:
@@ -162,8 +175,15 @@ def write_presidential_speeches(
         name = f"{date.date()}-{slug}" + ("" if i % 5 == 4 else ".txt")
         (data / name).write_text(f"President: {speaker}\n\n{text}", encoding="utf-8")
         rows.append(
-            {"id": name.removesuffix(".txt"), "file": f"data/{name}", "date": str(date.date()), "speaker": speaker,
-             "n_sentences": n, "n_migration": m, "n_framed": k}
+            {
+                "id": name.removesuffix(".txt"),
+                "file": f"data/{name}",
+                "date": str(date.date()),
+                "speaker": speaker,
+                "n_sentences": n,
+                "n_migration": m,
+                "n_framed": k,
+            }
         )
     return pd.DataFrame(rows)
 
@@ -191,9 +211,17 @@ def write_mananeras(
         d.mkdir(parents=True, exist_ok=True)
         fecha = f"{date.day:02d} de {_MESES[date.month - 1]} de {date.year}"
         slug = f"version-estenografica-de-la-conferencia-de-prensa-matutina-{i}"
-        lines = [f"Versión estenográfica de la conferencia de prensa matutina del {fecha}", "Presidencia de la República", fecha]
+        lines = [
+            f"Versión estenográfica de la conferencia de prensa matutina del {fecha}",
+            "Presidencia de la República",
+            fecha,
+        ]
         n_total = m_total = k_total = 0
-        president = "PRESIDENTE ANDRÉS MANUEL LÓPEZ OBRADOR" if date < pd.Timestamp("2024-10-01") else "PRESIDENTA DE MÉXICO, CLAUDIA SHEINBAUM PARDO"
+        president = (
+            "PRESIDENTE ANDRÉS MANUEL LÓPEZ OBRADOR"
+            if date < pd.Timestamp("2024-10-01")
+            else "PRESIDENTA DE MÉXICO, CLAUDIA SHEINBAUM PARDO"
+        )
         for b in range(blocks):
             n = int(g.integers(3, 12))
             text, m, k = synthetic_document(g, "es", n, paragraph=1)
@@ -203,8 +231,13 @@ def write_mananeras(
                 n_total, m_total, k_total = n_total + n, m_total + m, k_total + k
         (d / f"{date.day:02d}--{slug}.txt").write_text("\n".join(lines) + "\n", encoding="utf-8")
         rows.append(
-            {"id": f"{date.year}/{_MESES[date.month - 1]}/{date.day:02d}--{slug}", "date": str(date.date()),
-             "n_sentences": n_total, "n_migration": m_total, "n_framed": k_total}
+            {
+                "id": f"{date.year}/{_MESES[date.month - 1]}/{date.day:02d}--{slug}",
+                "date": str(date.date()),
+                "n_sentences": n_total,
+                "n_migration": m_total,
+                "n_framed": k_total,
+            }
         )
     return pd.DataFrame(rows)
 
@@ -230,9 +263,19 @@ def write_folder(
         rel = f"texts/doc-{i:04d}.txt"
         (root / rel).write_text(text, encoding="utf-8")
         rows.append(
-            {"id": f"doc-{i:04d}", "file": rel, "date": str(date.date()), "speaker": "Speaker", "title": f"Document {i}",
-             "source": "Synthetic corpus", "url": "", "language": language,
-             "n_sentences": n, "n_migration": m, "n_framed": k}
+            {
+                "id": f"doc-{i:04d}",
+                "file": rel,
+                "date": str(date.date()),
+                "speaker": "Speaker",
+                "title": f"Document {i}",
+                "source": "Synthetic corpus",
+                "url": "",
+                "language": language,
+                "n_sentences": n,
+                "n_migration": m,
+                "n_framed": k,
+            }
         )
     frame = pd.DataFrame(rows)
     meta = frame[["id", "file", "date", "speaker", "title", "source", "url", "language"]]
