@@ -79,8 +79,8 @@ class Matcher:
             for closer in ("", *_CLOSERS):
                 automaton.add_word(end + closer + " ", _BOUNDARY)
         automaton.add_word("\n", _BOUNDARY)
-        for abbreviation in spec["abbreviations"]:
-            automaton.add_word(abbreviation + " ", _ABBREVIATION)
+        for abbreviation in spec["abbreviations"]:  # code: _ABBREVIATION - length of the key
+            automaton.add_word(abbreviation + " ", _ABBREVIATION - len(abbreviation) - 1)
         automaton.make_automaton()
         self.automaton = automaton
 
@@ -142,8 +142,10 @@ def score_text(text: str, matcher: Matcher, *, every_sentence: bool = False) -> 
         if code >= 0:
             pending.append((end, code))
             continue
-        if code == _ABBREVIATION:
-            abbr_end = end
+        if code <= _ABBREVIATION:  # an abbreviation counts only at the start of a word ("ms." not in "programs.")
+            s = end - (_ABBREVIATION - code) + 1
+            if s == 0 or not low[s - 1].isalnum():
+                abbr_end = end
             continue
         if end == abbr_end:
             continue

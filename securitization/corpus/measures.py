@@ -28,6 +28,7 @@ import csv
 import hashlib
 import json
 import os
+import re
 import tempfile
 import zlib
 from collections import Counter
@@ -96,6 +97,7 @@ _METHOD = (
     "dictionary of Lind et al. (2021); logit scale after Lowe et al. (2011)"
 )
 _LIST_FILES = 100
+_ISO_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 
 def trail_path_for(measures_path: str | Path) -> Path:
@@ -221,7 +223,7 @@ class _Cases:
         if not ref.date:
             return "", None, "no date (column 'date', YYYY-MM-DD)"
         try:
-            date = pd.Timestamp(ref.date) if len(ref.date) == 10 else None
+            date = pd.Timestamp(ref.date) if _ISO_DAY.match(ref.date) else None
         except ValueError:
             date = None
         if date is None or pd.isna(date):
@@ -369,7 +371,7 @@ class CorpusMeasures:
             atomic_write_text(tpath, text)
             sha = hashlib.sha256(text.encode("utf-8")).hexdigest()
         written = replace(self, trail_file=tpath, _trail_sha=sha)
-        atomic_write_text(out, written.measures.to_csv(index=False, lineterminator="\n", float_format="%.10g"))
+        atomic_write_text(out, written.measures.to_csv(index=False, lineterminator="\n"))
         return out, tpath
 
 
@@ -688,7 +690,7 @@ def measure_corpus(
     if out_path is None:
         return result
     done = replace(result, trail_file=trail_path_for(out_path))
-    atomic_write_text(out_path, done.measures.to_csv(index=False, lineterminator="\n", float_format="%.10g"))
+    atomic_write_text(out_path, done.measures.to_csv(index=False, lineterminator="\n"))
     return done
 
 
