@@ -25,6 +25,7 @@ def test_the_four_notebooks_exist() -> None:
         "02-us-administrations",
         "03-new-country-case",
         "04-uncertainty-and-reliability",
+        "07-corpus-i3",
     ]
 
 

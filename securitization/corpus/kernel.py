@@ -75,6 +75,10 @@ class Matcher:
             self.keys.append(key)
             self.lengths.append(len(key))
             self.entries.append(tuple((str(k), str(g), bool(p)) for k, g, p in entries))
+        # codes whose matches can make a migration sentence (a sentence without one is counted, not analysed)
+        self.migration_codes = frozenset(
+            i for i, e in enumerate(self.entries) if any(k == "migration" for k, _, _ in e)
+        )
         for end in _ENDS:
             for closer in ("", *_CLOSERS):
                 automaton.add_word(end + closer + " ", _BOUNDARY)
@@ -138,6 +142,7 @@ def score_text(text: str, matcher: Matcher, *, every_sentence: bool = False) -> 
     pending: list[tuple[int, int]] = []
     out: list[SentenceHit] = []
     framed = 0
+    mig_codes = matcher.migration_codes
     for end, code in matcher.automaton.iter(low):
         if code >= 0:
             pending.append((end, code))
@@ -150,15 +155,23 @@ def score_text(text: str, matcher: Matcher, *, every_sentence: bool = False) -> 
         if end == abbr_end:
             continue
         stop = end + 1
-        if pending or every_sentence:
-            hit = _sentence(text, low, n_text, start, stop, pending, n, matcher, every_sentence)
+        if pending:
+            if every_sentence or not mig_codes.isdisjoint([c for _, c in pending]):
+                hit = _sentence(text, low, n_text, start, stop, pending, n, matcher, every_sentence)
+                if hit is not None:
+                    n += 1
+                    if isinstance(hit, SentenceHit):
+                        out.append(hit)
+                        framed += hit.framed
+            else:
+                n += 1  # a term match: the sentence has a word
             pending = []
+        elif every_sentence:
+            hit = _sentence(text, low, n_text, start, stop, pending, n, matcher, every_sentence)
             if hit is not None:
                 n += 1
-                if isinstance(hit, SentenceHit):
-                    out.append(hit)
-                    framed += hit.framed
-        elif search(low, start, stop) is not None:
+                out.append(hit)  # type: ignore[arg-type]
+        elif start < n_text and (low[start].isalnum() or search(low, start, stop) is not None):
             n += 1
         start = stop
     if start < n_text:

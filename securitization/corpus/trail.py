@@ -127,7 +127,7 @@ class MeasureTrail:
         framed = int(self.sentences["framed"].sum()) if n else 0
         lines = [
             f"{self.measure} = {self.value:.4g} for {self.case}, {self.period}: "
-            f"{framed} security-framed of {n} migration sentences"
+            f"{n} migration sentences shown, {framed} of them security-framed"
         ]
         for doc, g in self.sentences.groupby(["date", "document_id"], sort=True):
             r = g.iloc[0]

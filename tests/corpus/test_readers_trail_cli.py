@@ -80,6 +80,7 @@ def test_trail_for_a_measure_row(en_corpus, tmp_path):
     text = str(view)
     assert "2018-03-01  Title d1 (Donald J. Trump; Test speeches)" in text
     assert "[S] #0: Illegal immigration is a threat to our national security." in text
+    assert "5 migration sentences shown, 3 of them security-framed" in text
     assert "vetoed by victims" in text
     year = m.loc[(m["measure"] == "speech_security_share_annual") & (m["period"] == "2019")].iloc[0]
     assert trail_for(year, out, framed=True).sentences["sentence"].tolist() == [
