@@ -1,54 +1,27 @@
-"""Atomic file output and small table renderers (Markdown, LaTeX) with no extra dependency."""
+"""Small table renderers (Markdown, LaTeX) with no extra dependency; text from data escaped."""
 
 from __future__ import annotations
 
 import math
-import os
-import tempfile
-from collections.abc import Iterable
-from pathlib import Path
 
 import pandas as pd
 
-from .errors import ParameterError
+from .files import atomic_write_bytes, atomic_write_text, guard_inputs
+from .text import md_text, neutralise_frame
 
-__all__ = ["atomic_write_bytes", "atomic_write_text", "frame_to_latex", "frame_to_markdown", "guard_inputs"]
-
-
-def atomic_write_bytes(path: str | Path, data: bytes) -> Path:
-    """Write bytes to ``path`` atomically: a temporary file in the same folder, then rename.
-
-    A reader never sees a half-written file, and an error leaves any old file intact.
-    """
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    return path
+__all__ = [
+    "atomic_write_bytes",
+    "atomic_write_text",
+    "frame_to_csv",
+    "frame_to_latex",
+    "frame_to_markdown",
+    "guard_inputs",
+]
 
 
-def atomic_write_text(path: str | Path, text: str) -> Path:
-    """Write UTF-8 text atomically (see :func:`atomic_write_bytes`)."""
-    return atomic_write_bytes(path, text.encode("utf-8"))
-
-
-def guard_inputs(out: str | Path, inputs: Iterable[str | Path]) -> None:
-    """Refuse to write an output over one of the input files."""
-    target = Path(out).resolve()
-    for p in inputs:
-        if Path(p).resolve() == target:
-            raise ParameterError(
-                f"The output file {str(out)!r} is one of the input files; securitization never "
-                "overwrites an input. Choose another output path."
-            )
+def frame_to_csv(frame: pd.DataFrame, float_format: str = "%.6g") -> str:
+    """CSV text of a table, its text cells made inert for spreadsheets (see :func:`~securitization.text.csv_cell`)."""
+    return neutralise_frame(frame).to_csv(index=False, float_format=float_format, lineterminator="\n")
 
 
 def _cell(v: object, digits: int) -> str:
@@ -62,9 +35,9 @@ def _cell(v: object, digits: int) -> str:
 def frame_to_markdown(frame: pd.DataFrame, digits: int = 2) -> str:
     """Render a DataFrame as a GitHub-flavoured Markdown table (missing shown as —)."""
     cols = [str(c) for c in frame.columns]
-    lines = ["| " + " | ".join(cols) + " |", "|" + "|".join("---" for _ in cols) + "|"]
+    lines = ["| " + " | ".join(md_text(c) for c in cols) + " |", "|" + "|".join("---" for _ in cols) + "|"]
     for row in frame.itertuples(index=False):
-        cells = [_cell(v, digits).replace("|", "\\|").replace("\n", " ") for v in row]
+        cells = [md_text(_cell(v, digits)) for v in row]
         lines.append("| " + " | ".join(cells) + " |")
     return "\n".join(lines) + "\n"
 

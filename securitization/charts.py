@@ -27,10 +27,11 @@ software version in the files; the SVG ids are salted with a constant).
 
 from __future__ import annotations
 
+import hashlib
 import io
 import re
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
@@ -42,9 +43,11 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
 from . import plot
-from ._io import atomic_write_bytes, atomic_write_text, guard_inputs
 from .errors import ParameterError
+from .files import OutputFolder, atomic_write_bytes, atomic_write_text
+from .progress import progress
 from .results import Scores
+from .text import md_text
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -52,6 +55,11 @@ if TYPE_CHECKING:
 __all__ = ["Chart", "chart_specs", "write_charts"]
 
 ImageFormat = Literal["png", "svg", "pdf"]
+#: Per-country profiles and timelines are drawn for at most this many countries (the first
+#: in the scores' order); draw others with :mod:`securitization.plot` directly.
+MAX_COUNTRY_CHARTS = 12
+#: Bounds of the PNG resolution (dots per inch).
+MIN_DPI, MAX_DPI = 10, 1200
 
 #: Settings that make the files reproducible and readable, applied on matplotlib's defaults.
 RC: dict[str, Any] = {
@@ -100,7 +108,23 @@ def _legend_rows(n: int) -> int:
 
 
 def _slug(text: str) -> str:
-    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-") or "chart"
+    """A safe file-name stem: lower case, ``-`` for anything but letters and digits, at most
+    60 characters (a longer name is cut and given a short hash, so that names stay distinct)."""
+    slug = re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-") or "chart"
+    if len(slug) > 60:
+        slug = slug[:51].rstrip("-") + "-" + hashlib.sha256(text.encode()).hexdigest()[:8]
+    return slug
+
+
+def _unique_names(specs: list[ChartSpec]) -> list[ChartSpec]:
+    """Give charts whose slugs collide (e.g. measures "a b" and "a-b") distinct names."""
+    seen: dict[str, int] = {}
+    out = []
+    for spec in specs:
+        n = seen.get(spec.name, 0)
+        seen[spec.name] = n + 1
+        out.append(spec if n == 0 else replace(spec, name=f"{spec.name}-{n + 1}"))
+    return out
 
 
 def chart_specs(
@@ -132,7 +156,8 @@ def chart_specs(
     cb = scores.codebook
     units = scores.units
     n_units = len(units)
-    countries = list(dict.fromkeys(units["country"]))
+    all_countries = list(dict.fromkeys(units["country"]))
+    countries = all_countries[:MAX_COUNTRY_CHARTS]  # per-country charts: a bounded gallery
     has_iv = "lo" in scores.overall.columns
     iv_text = " Bars and shaded bands are intervals." if has_iv else " (No intervals: the scores carry none.)"
     specs = [
@@ -184,7 +209,7 @@ def chart_specs(
             polar=True,
         )
     )
-    if len(countries) > 1:
+    if len(all_countries) > 1:
         for c in countries:
             cases = units.loc[units["country"] == c, "case"].drop_duplicates().tolist()
             specs.append(
@@ -261,7 +286,7 @@ def chart_specs(
                 figsize=plot.reliability_size(n_rel),
             )
         )
-    return specs
+    return _unique_names(specs)
 
 
 def _render(spec: ChartSpec, formats: Sequence[ImageFormat], dpi: float) -> dict[str, bytes]:
@@ -327,41 +352,51 @@ def write_charts(
     bad = [f for f in formats if f not in _META]
     if bad or not formats:
         raise ParameterError.invalid("formats", "write_charts", "a non-empty list of 'png', 'svg', 'pdf'", formats)
-    folder = Path(out)
-    protected = [*inputs, *(f["path"] for f in scores.manifest.get("inputs", []) if "path" in f)]
+    if isinstance(dpi, bool) or not isinstance(dpi, int | float) or not MIN_DPI <= dpi <= MAX_DPI:
+        raise ParameterError.invalid("dpi", "write_charts", f"a number from {MIN_DPI} to {MAX_DPI}", dpi)
+    folder = OutputFolder(out, protect=[*inputs, *scores.input_paths])
     specs = chart_specs(scores, reliability=reliability, sensitivity=sensitivity, min_alpha=min_alpha)
+    targets: dict[tuple[str, str], Path] = {
+        (spec.name, fmt): folder.path(f"{spec.name}.{fmt}") for spec in specs for fmt in formats
+    }
+    index = folder.path("index.md")
     charts = []
-    for spec in specs:
+    for spec in progress(specs, desc="charts", unit="chart"):
         images = _render(spec, formats, dpi)
-        files = []
-        for fmt, data in images.items():
-            path = folder / f"{spec.name}.{fmt}"
-            guard_inputs(path, protected)
-            files.append(atomic_write_bytes(path, data))
+        files = [atomic_write_bytes(targets[spec.name, fmt], data) for fmt, data in images.items()]
         charts.append(Chart(name=spec.name, title=spec.title, caption=spec.caption, files=tuple(files)))
-    index = folder / "index.md"
-    guard_inputs(index, protected)
     atomic_write_text(index, _index(scores, charts))
     return charts
 
 
 def _index(scores: Scores, charts: Sequence[Chart]) -> str:
     cb = scores.codebook
-    cases = ", ".join(scores.overall["label"].astype(str).drop_duplicates())
+    labels = scores.overall["label"].astype(str).drop_duplicates()
+    cases = ", ".join(md_text(v) for v in labels[:40]) + (f" and {len(labels) - 40} more" if len(labels) > 40 else "")
+    n_countries = scores.units["country"].nunique()
     lines = [
         "# Securitization charts",
         "",
-        f"Codebook {cb.label}; scores by {scores.by}; cases: {cases}.",
+        f"Codebook {md_text(cb.label)}; scores by {scores.by}; cases: {cases}.",
         "Written by `securitization charts`; the same inputs give the same files.",
+        *(
+            [
+                "",
+                f"Per-country profiles and timelines are drawn for the first {MAX_COUNTRY_CHARTS} of "
+                f"{n_countries} countries; draw the others with `securitization.plot`.",
+            ]
+            if n_countries > MAX_COUNTRY_CHARTS
+            else []
+        ),
         "",
         "| chart | files |",
         "|---|---|",
     ]
     for c in charts:
         links = " · ".join(f"[{p.suffix[1:].upper()}]({p.name})" for p in c.files)
-        lines.append(f"| [{c.title}](#{_slug(c.name)}) | {links} |")
+        lines.append(f"| [{md_text(c.title)}](#{_slug(c.name)}) | {links} |")
     for c in charts:
         first = next((p for p in c.files if p.suffix == ".png"), c.files[0])
-        lines += ["", f'<a id="{_slug(c.name)}"></a>', "", f"## {c.title}", "", c.caption, ""]
-        lines.append(f"![{c.title}]({first.name})")
+        lines += ["", f'<a id="{_slug(c.name)}"></a>', "", f"## {md_text(c.title)}", "", md_text(c.caption), ""]
+        lines.append(f"![{md_text(c.title)}]({first.name})")
     return "\n".join(lines) + "\n"

@@ -14,10 +14,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from . import __version__
-from ._io import atomic_write_text, guard_inputs
+from ._io import frame_to_csv
 from .codebook import Codebook, load_codebook
 from .errors import MissingDependencyError, SecuritizationError, ValidationError
+from .files import OutputFolder, atomic_write_text, guard_inputs
+from .progress import progress, quiet
 from .tables import Dataset, load
+from .text import terminal_safe
 
 if TYPE_CHECKING:
     from .reliability import Reliability
@@ -43,13 +46,34 @@ def _dataset(args: argparse.Namespace) -> Dataset:
     return load(paths, codebook=_codebook(args), include_bundled=bool(getattr(args, "compare_bundled", False)))
 
 
+def _out(*parts: object, end: str = "\n") -> None:
+    """Print to standard output, with any control character shown as a visible escape."""
+    sys.stdout.write(terminal_safe(" ".join(map(str, parts))) + end)
+
+
+def _err(*parts: object) -> None:
+    """Print a line to standard error, with any control character shown as a visible escape."""
+    sys.stderr.write(terminal_safe(" ".join(map(str, parts))) + "\n")
+
+
+def _inputs(ds: Dataset | None, args: argparse.Namespace) -> list[str]:
+    """The files of this run that no output may replace: the tables read and the codebook."""
+    files = [f.path for f in ds.files] if ds is not None else []
+    cb = getattr(args, "codebook", None)
+    if cb and str(cb).endswith(".toml"):
+        files.append(str(cb))
+    if ds is not None and ds.codebook.source:
+        files.append(ds.codebook.source)
+    return files
+
+
 def _emit(text: str, out: str | None, inputs: Sequence[str] = ()) -> None:
     if out:
         guard_inputs(out, inputs)
         atomic_write_text(out, text)
-        print(f"wrote {out}", file=sys.stderr)
+        _err(f"wrote {out}")
     else:
-        sys.stdout.write(text)
+        _out(text, end="")
 
 
 @_command
@@ -62,7 +86,7 @@ def cmd_score(args: argparse.Namespace) -> int:
         from .uncertainty import bootstrap
 
         scores = bootstrap(scores, n_boot=args.n_boot, ci_prob=args.ci_prob, rng=args.seed)
-    _emit(scores.render(args.format, level=args.level), args.out, [f.path for f in ds.files])
+    _emit(scores.render(args.format, level=args.level), args.out, _inputs(ds, args))
     return 0
 
 
@@ -75,10 +99,8 @@ def cmd_reliability(args: argparse.Namespace) -> int:
     rel = reliability(
         ds, level=args.level, min_alpha=args.min_alpha, n_boot=args.n_boot, ci_prob=args.ci_prob, rng=args.seed
     )
-    text = (
-        rel.table.to_csv(index=False, float_format="%.6g", lineterminator="\n") if args.format == "csv" else f"{rel}\n"
-    )
-    _emit(text, args.out, [f.path for f in ds.files])
+    text = frame_to_csv(rel.table, "%.6g") if args.format == "csv" else f"{rel}\n"
+    _emit(text, args.out, _inputs(ds, args))
     return 0
 
 
@@ -99,15 +121,15 @@ def cmd_sensitivity(args: argparse.Namespace) -> int:
         leave_out=not args.no_leave_out,
         ci_prob=args.ci_prob,
     )
-    inputs = [f.path for f in ds.files]
+    inputs = _inputs(ds, args)
     if args.format == "csv":
-        _emit(sa.cases.to_csv(index=False, float_format="%.6g", lineterminator="\n"), args.out, inputs)
+        _emit(frame_to_csv(sa.cases, "%.6g"), args.out, inputs)
     else:
         _emit(f"{sa}\n", args.out, inputs)
     if args.runs:
         guard_inputs(args.runs, inputs)
-        atomic_write_text(args.runs, sa.runs.to_csv(index=False, float_format="%.10g", lineterminator="\n"))
-        print(f"wrote {args.runs}", file=sys.stderr)
+        atomic_write_text(args.runs, frame_to_csv(sa.runs, "%.10g"))
+        _err(f"wrote {args.runs}")
     return 0
 
 
@@ -121,16 +143,16 @@ def cmd_explain(args: argparse.Namespace) -> int:
         from .uncertainty import bootstrap
 
         scores = bootstrap(scores, n_boot=args.n_boot, ci_prob=args.ci_prob, rng=args.seed)
-    print(scores.explain(args.case, args.indicator, year=args.year))
+    _out(scores.explain(args.case, args.indicator, year=args.year))
     return 0
 
 
 @_command
 def cmd_validate(args: argparse.Namespace) -> int:
     ds = _dataset(args)
-    print(f"OK: {ds}")
+    _out(f"OK: {ds}")
     for f in ds.files:
-        print(f"  {f.kind:9s} {f.rows:6d} rows  {f.path}")
+        _out(f"  {f.kind:9s} {f.rows:6d} rows  {f.path}")
     return 0
 
 
@@ -165,9 +187,10 @@ def cmd_run(args: argparse.Namespace) -> int:
     from .report import write_report
 
     ds = _dataset(args)
-    out = Path(args.out)
+    inputs = _inputs(ds, args)
+    folder = OutputFolder(args.out, protect=inputs)
+    out = folder.root
     _, scores, rel, sens = _analyse(ds, args)
-    inputs = [f.path for f in ds.files]
     tables = [
         ("scores.csv", scores.to_csv(level="wide")),
         ("scores-indicators.csv", scores.to_csv(level="indicator")),
@@ -178,23 +201,19 @@ def cmd_run(args: argparse.Namespace) -> int:
         ("scores.json", scores.to_json()),
     ]
     if rel is not None:
-        tables.append(("reliability.csv", rel.table.to_csv(index=False, float_format="%.6g", lineterminator="\n")))
+        tables.append(("reliability.csv", frame_to_csv(rel.table, "%.6g")))
     if sens is not None:
-        tables.append(("sensitivity.csv", sens.cases.to_csv(index=False, float_format="%.6g", lineterminator="\n")))
-        tables.append(
-            ("sensitivity-runs.csv", sens.runs.to_csv(index=False, float_format="%.10g", lineterminator="\n"))
-        )
-    written = []
-    for name, text in tables:
-        guard_inputs(out / name, inputs)
-        written.append(atomic_write_text(out / name, text))
+        tables.append(("sensitivity.csv", frame_to_csv(sens.cases, "%.6g")))
+        tables.append(("sensitivity-runs.csv", frame_to_csv(sens.runs, "%.10g")))
+    targets = [(folder.path(name), text) for name, text in tables]  # every name checked before any write
+    written = [atomic_write_text(path, text) for path, text in targets]
     charts = write_charts(scores, out, reliability=rel, sensitivity=sens, inputs=inputs)
     written += [p for c in charts for p in c.files] + [out / "index.md"]
     if args.reports:
-        for case in scores.overall["case"]:
-            written += list(write_report(scores, str(case), out / "reports").files)
-    print(scores)
-    print(f"{len(written)} files written to {out} (charts listed in {out / 'index.md'})")
+        for case in progress(scores.overall["case"].tolist(), desc="reports", unit="report"):
+            written += list(write_report(scores, str(case), folder.path("reports"), protect=inputs).files)
+    _out(scores)
+    _out(f"{len(written)} files written to {out} (charts listed in {out / 'index.md'})")
     return 0
 
 
@@ -212,12 +231,12 @@ def cmd_charts(args: argparse.Namespace) -> int:
         reliability=rel,
         sensitivity=sens,
         dpi=args.dpi,
-        inputs=[f.path for f in ds.files],
+        inputs=_inputs(ds, args),
     )
     for c in charts:
         for p in c.files:
-            print(f"wrote {p}", file=sys.stderr)
-    print(Path(args.out) / "index.md")
+            _err(f"wrote {p}")
+    _out(Path(args.out) / "index.md")
     return 0
 
 
@@ -233,7 +252,7 @@ def cmd_report(args: argparse.Namespace) -> int:
         from .uncertainty import bootstrap
 
         scores = bootstrap(scores, n_boot=args.n_boot, ci_prob=args.ci_prob, rng=args.seed)
-    print(write_report(scores, args.case, args.out))
+    _out(write_report(scores, args.case, args.out))
     return 0
 
 
@@ -253,13 +272,13 @@ def cmd_new_case(args: argparse.Namespace) -> int:
         population=args.population,
         codebook=_codebook(args),
     )
-    print(made)
+    _out(made)
     return 0
 
 
 @_command
 def cmd_codebook(args: argparse.Namespace) -> int:
-    _emit(_codebook(args).to_markdown(), args.out)
+    _emit(_codebook(args).to_markdown(), args.out, _inputs(None, args))
     return 0
 
 
@@ -269,6 +288,7 @@ def _parser() -> argparse.ArgumentParser:
         description="Score how intensely governments securitize migration (Bourbeau 2011) from coded evidence.",
     )
     p.add_argument("--version", action="version", version=f"securitization {__version__}")
+    p.add_argument("--quiet", action="store_true", help="show no progress bars (they appear only on a terminal)")
     sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     def common(sp: argparse.ArgumentParser, paths: bool = True) -> None:
@@ -403,22 +423,37 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Run the command line; return the exit status."""
+    """Run the command line; return the exit status.
+
+    0 success; 1 invalid input (every problem listed); 2 a wrong parameter or file; 3 a
+    missing optional dependency; 70 an internal error (a bug: one line, no traceback);
+    130 interrupted. ``argparse`` exits with 2 on a malformed command line.
+    """
     args = _parser().parse_args(argv)
     try:
-        return COMMANDS[args.command](args)
+        with quiet(args.quiet):
+            return COMMANDS[args.command](args)
     except ValidationError as exc:
-        print(exc, file=sys.stderr)
+        _err(exc)
         return 1
     except MissingDependencyError as exc:
-        print(f"error: {exc}", file=sys.stderr)
+        _err(f"error: {exc}")
         return 3
     except SecuritizationError as exc:
-        print(f"error: {exc}", file=sys.stderr)
+        _err(f"error: {exc}")
         return 2
-    except FileNotFoundError as exc:
-        print(f"error: {exc}", file=sys.stderr)
+    except (FileNotFoundError, PermissionError, IsADirectoryError, NotADirectoryError) as exc:
+        _err(f"error: {exc}")
         return 2
+    except KeyboardInterrupt:
+        _err("interrupted")
+        return 130
+    except Exception as exc:  # the last resort: one line, never a traceback
+        _err(
+            f"internal error: {type(exc).__name__}: {exc}. This is a bug in securitization {__version__}; "
+            "please report it with the command you ran."
+        )
+        return 70
 
 
 if __name__ == "__main__":  # pragma: no cover

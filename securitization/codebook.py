@@ -16,6 +16,7 @@ import hashlib
 import json
 import math
 import tomllib
+from collections import Counter
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any, Literal
@@ -24,6 +25,7 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 from pydantic import ValidationError as PydanticValidationError
 
 from .errors import CodebookError, ParameterError, Problem
+from .text import CONTROL
 
 __all__ = [
     "Aggregation",
@@ -31,6 +33,7 @@ __all__ = [
     "Blend",
     "Codebook",
     "Dimension",
+    "Importance",
     "Indicator",
     "ItemRule",
     "Level",
@@ -44,8 +47,33 @@ ItemRuleName = Literal["weighted_mean", "median", "max", "top_k_mean"]
 CoderRuleName = Literal["median", "mean", "first"]
 
 
+#: Bounds that keep a codebook of absurd size from hanging validation.
+MAX_LEVELS = 101
+MAX_INDICATORS = 500
+MAX_KINDS = 500
+
+
+def _control_in(value: object) -> bool:
+    if isinstance(value, str):
+        return CONTROL.search(value) is not None
+    if isinstance(value, dict):
+        return any(_control_in(k) or _control_in(v) for k, v in value.items())
+    if isinstance(value, tuple | list):
+        return any(_control_in(v) for v in value)
+    return False
+
+
 class _Model(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
+
+    @model_validator(mode="after")
+    def _no_control_characters(self) -> _Model:
+        for name, value in self.__dict__.items():
+            if name != "source" and _control_in(value):
+                raise ValueError(
+                    f"{name} holds a control character (a terminal escape or bidirectional override): delete it"
+                )
+        return self
 
 
 class Level(_Model):
@@ -62,7 +90,7 @@ class Scale(_Model):
     name: str = "intensity"
     min: int = 0
     max: int = 4
-    levels: tuple[Level, ...]
+    levels: tuple[Level, ...] = Field(max_length=MAX_LEVELS)
 
     @model_validator(mode="after")
     def _levels_cover_range(self) -> Scale:
@@ -184,6 +212,27 @@ class Aggregation(_Model):
     geometric_offset: float = Field(default=1.0, ge=0)
 
 
+class Importance(_Model):
+    """The range of an evidence item's importance weight, and what its levels mean."""
+
+    min: float = Field(default=1.0, gt=0)
+    max: float = Field(default=3.0, gt=0)
+    default: float = Field(default=1.0, gt=0)
+    labels: dict[int, str] = Field(default_factory=lambda: {1: "ordinary", 2: "major", 3: "landmark"})
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Importance:
+        if not self.min <= self.default <= self.max:
+            raise ValueError(
+                f"importance needs min <= default <= max; got {self.min:g}, {self.default:g}, {self.max:g}"
+            )
+        return self
+
+    def describe(self) -> str:
+        """The labels as text, e.g. ``1 ordinary, 2 major, 3 landmark``."""
+        return ", ".join(f"{k} {v}" for k, v in sorted(self.labels.items()))
+
+
 class Codebook(_Model):
     """A validated codebook. Build one with :func:`load_codebook`."""
 
@@ -195,10 +244,11 @@ class Codebook(_Model):
     fiscal_year_start_month: int = Field(default=10, ge=1, le=12)
     min_alpha: float = Field(default=0.667, ge=-1, le=1)
     scale: Scale
-    kinds: dict[str, str]
+    kinds: dict[str, str] = Field(max_length=MAX_KINDS)
+    importance: Importance = Importance()
     aggregation: Aggregation = Aggregation()
-    dimensions: tuple[Dimension, ...] = Field(min_length=1)
-    indicators: tuple[Indicator, ...] = Field(min_length=1)
+    dimensions: tuple[Dimension, ...] = Field(min_length=1, max_length=MAX_INDICATORS)
+    indicators: tuple[Indicator, ...] = Field(min_length=1, max_length=MAX_INDICATORS)
     source: str = Field(default="", exclude=True)
 
     @model_validator(mode="after")
@@ -206,9 +256,9 @@ class Codebook(_Model):
         problems = []
         dims = [d.code for d in self.dimensions]
         codes = [i.code for i in self.indicators]
-        for dup in sorted({c for c in dims if dims.count(c) > 1}):
+        for dup in sorted(c for c, n in Counter(dims).items() if n > 1):
             problems.append(f"dimension code {dup!r} is used more than once")
-        for dup in sorted({c for c in codes if codes.count(c) > 1}):
+        for dup in sorted(c for c, n in Counter(codes).items() if n > 1):
             problems.append(f"indicator code {dup!r} is used more than once")
         for ind in self.indicators:
             if ind.dimension not in dims:
@@ -291,6 +341,19 @@ class Codebook(_Model):
         Used by the sensitivity analysis; the copy keeps the id and gets the version
         suffix ``+modified`` so that results never pass for the original codebook's.
         """
+        if weights is not None and not isinstance(weights, Mapping):
+            raise ParameterError.invalid(
+                "weights", "Codebook.with_changes", "a mapping of indicator code to weight", weights
+            )
+        if isinstance(drop, str):
+            drop = [drop]
+        bad = {
+            c: w
+            for c, w in (weights or {}).items()
+            if isinstance(w, bool) or not isinstance(w, int | float) or not (math.isfinite(w) and w > 0)
+        }
+        if bad:
+            raise ParameterError.invalid("weights", "Codebook.with_changes", "positive finite numbers", bad)
         unknown = [c for c in [*(weights or {}), *drop] if c not in self.indicator_codes]
         if unknown:
             raise ParameterError.invalid(
@@ -315,7 +378,14 @@ class Codebook(_Model):
             aggregation=agg.model_dump(),
             version=self.version + "+modified",
         )
-        return Codebook.model_validate({**data, "source": self.source})
+        try:
+            return Codebook.model_validate({**data, "source": self.source})
+        except PydanticValidationError as exc:
+            err = exc.errors()[0]
+            where = ".".join(str(x) for x in err["loc"])
+            raise ParameterError(
+                f"Codebook.with_changes made an invalid codebook: {where}: {err['msg']} (got {err.get('input')!r})."
+            ) from None
 
     # --- output ----------------------------------------------------------------------
 
@@ -379,9 +449,25 @@ def _read_toml(path: Path) -> dict[str, Any]:
         raise CodebookError(
             [Problem(file=str(path), row=None, column=None, value=None, expected="an existing TOML file")]
         ) from None
+    except UnicodeDecodeError as exc:
+        raise CodebookError(
+            [
+                Problem(
+                    file=str(path),
+                    row=None,
+                    column=None,
+                    value=None,
+                    expected=f"a TOML file in UTF-8 (byte 0x{exc.object[exc.start]:02x} at position {exc.start} is not UTF-8)",
+                )
+            ]
+        ) from None
     except tomllib.TOMLDecodeError as exc:
         raise CodebookError(
             [Problem(file=str(path), row=None, column=None, value=None, expected=f"valid TOML ({exc})")]
+        ) from None
+    except OSError as exc:
+        raise CodebookError(
+            [Problem(file=str(path), row=None, column=None, value=None, expected=f"a readable TOML file ({exc})")]
         ) from None
 
 
@@ -424,11 +510,28 @@ def _raw(path: Path, seen: tuple[Path, ...] = ()) -> dict[str, Any]:
     head = data.get("codebook", {})
     base_name = head.pop("extends", None) if isinstance(head, dict) else None
     drop = head.pop("drop", []) if isinstance(head, dict) else []
+    if isinstance(drop, str):  # one code
+        drop = [drop]
+
+    def problem(key: str, value: object, expected: str) -> CodebookError:
+        return CodebookError([Problem(file=str(path), row=None, column=key, value=str(value), expected=expected)])
+
+    if base_name is not None and not isinstance(base_name, str):
+        raise problem("codebook.extends", base_name, "the name of a bundled codebook or a .toml path, as a string")
+    if not isinstance(drop, list) or not all(isinstance(d, str) for d in drop):
+        raise problem("codebook.drop", drop, 'a list of indicator codes, e.g. drop = ["I-3"]')
     if base_name is not None:
         base = _raw(_resolve(base_name, path.parent), (*seen, path.resolve()))
         data = _merge(base, data)
     if drop:
-        data["indicators"] = [i for i in data.get("indicators", []) if i.get("code") not in drop]
+        inds = data.get("indicators", [])
+        have = {i.get("code") for i in inds if isinstance(i, dict)}
+        unknown = [d for d in drop if d not in have]
+        if unknown:
+            raise problem(
+                "codebook.drop", unknown, f"indicator codes of the codebook ({', '.join(sorted(map(str, have)))})"
+            )
+        data["indicators"] = [i for i in inds if not (isinstance(i, dict) and i.get("code") in drop)]
     return data
 
 
@@ -512,5 +615,9 @@ def load_codebook(path: str | Path | None = None) -> Codebook:
     >>> cb.band(2.6)
     'high'
     """
+    if path is not None and not isinstance(path, str | Path):
+        raise ParameterError.invalid(
+            "path", "load_codebook", "a codebook .toml path or the name of a bundled codebook", path
+        )
     resolved = _resolve(path if path is not None else "bourbeau-2011")
     return _codebook_from_raw(_raw(resolved), str(resolved))

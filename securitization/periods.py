@@ -19,7 +19,11 @@ from collections.abc import Iterable
 import numpy as np
 import pandas as pd
 
-__all__ = ["assign_by_overlap", "parse_date", "parse_period"]
+__all__ = ["DATE_RANGE", "MAX_YEAR", "MIN_YEAR", "assign_by_overlap", "parse_date", "parse_period"]
+
+#: The years a date or period may fall in: nothing the library scores lies outside them.
+MIN_YEAR, MAX_YEAR = 1800, 2199
+DATE_RANGE = f"between {MIN_YEAR} and {MAX_YEAR}"
 
 _DATE = re.compile(r"^(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?$")
 _FY = re.compile(r"^FY\s?(\d{4})$", re.IGNORECASE)
@@ -46,6 +50,8 @@ def parse_date(text: str) -> tuple[pd.Timestamp, pd.Timestamp] | None:
     if not m:
         return None
     year = int(m.group(1))
+    if not MIN_YEAR <= year <= MAX_YEAR:
+        return None
     month, day = (int(g) if g else None for g in m.groups()[1:])
     try:
         if month is None:
@@ -72,6 +78,8 @@ def parse_period(text: str, fiscal_year_start_month: int = 10) -> tuple[pd.Times
     m = _FY.match(text)
     if m:
         year = int(m.group(1))
+        if not MIN_YEAR < year <= MAX_YEAR:
+            return None
         if fiscal_year_start_month == 1:
             return pd.Timestamp(year, 1, 1), pd.Timestamp(year, 12, 31)
         start = pd.Timestamp(year - 1, fiscal_year_start_month, 1)

@@ -40,6 +40,7 @@ import itertools
 import math
 import textwrap
 from collections.abc import Iterable, Sequence
+from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
 import matplotlib.dates as mdates
@@ -53,6 +54,7 @@ from matplotlib.ticker import FuncFormatter, MaxNLocator
 
 from .errors import ParameterError
 from .results import Scores
+from .text import plot_text
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -93,6 +95,8 @@ _MISSING_EDGE = "#9a9a9a"
 _GREY = "#595959"
 _SCORE_CMAP = "cividis"
 _CODE_CMAP = "viridis"
+#: Above this many items the timeline draws one marker per month, indicator and code.
+MAX_TIMELINE_POINTS = 5_000
 
 
 # --- shared helpers ------------------------------------------------------------------------
@@ -101,7 +105,52 @@ _CODE_CMAP = "viridis"
 def _check_scores(scores: object, caller: str) -> Scores:
     if not isinstance(scores, Scores):
         raise ParameterError.invalid("scores", caller, "a Scores object (from securitization.score)", type(scores))
-    return scores
+    return _display(scores)
+
+
+_TEXT_COLUMNS = ("label", "leader", "measure", "name")
+
+
+def _display(scores: Scores) -> Scores:
+    """The scores with every text from the data escaped for matplotlib (``$`` drawn as typed).
+
+    Labels, leaders, measure names and the codebook's names reach the charts from user
+    files; matplotlib would read ``$...$`` in them as maths markup (and fail on a
+    malformed one). Returns ``scores`` itself when no text holds a dollar sign.
+    """
+    cb = scores.codebook
+    names = [*(i.name for i in cb.indicators), *(d.name for d in cb.dimensions), *cb.scale.labels]
+    tables = {
+        name: getattr(scores, name)
+        for name in ("indicators", "dimensions", "overall", "units", "measures", "measure_scores")
+    }
+
+    def has_dollar(frame: pd.DataFrame) -> bool:
+        return any(
+            c in frame.columns and frame[c].astype(str).str.contains("$", regex=False).any() for c in _TEXT_COLUMNS
+        )
+
+    if not any("$" in n for n in names) and not any(has_dollar(t) for t in tables.values()):
+        return scores
+    new = {}
+    for name, frame in tables.items():
+        frame = frame.copy()
+        for c in _TEXT_COLUMNS:
+            if (c in frame.columns and frame[c].dtype == object) or (
+                c in frame.columns and pd.api.types.is_string_dtype(frame[c])
+            ):
+                frame[c] = frame[c].map(lambda v: plot_text(v) if isinstance(v, str) else v)
+        new[name] = frame
+    shown = cb.model_copy(
+        update={
+            "indicators": tuple(i.model_copy(update={"name": plot_text(i.name)}) for i in cb.indicators),
+            "dimensions": tuple(d.model_copy(update={"name": plot_text(d.name)}) for d in cb.dimensions),
+            "scale": cb.scale.model_copy(
+                update={"levels": tuple(lv.model_copy(update={"label": plot_text(lv.label)}) for lv in cb.scale.levels)}
+            ),
+        }
+    )
+    return replace(scores, codebook=shown, **new)
 
 
 def _new_axes(ax: Axes | None, figsize: tuple[float, float], *, polar: bool = False) -> Axes:
@@ -231,14 +280,17 @@ def _missing_note(labels: Sequence[str], what: str, width: int = 100) -> str:
 
 
 def _as_frame(table: object, caller: str, name: str) -> pd.DataFrame:
-    if isinstance(table, pd.DataFrame):
-        return table
-    to_frame = getattr(table, "to_frame", None)
-    if callable(to_frame):
-        frame = to_frame()
-        if isinstance(frame, pd.DataFrame):
-            return frame
-    raise ParameterError.invalid(name, caller, "a DataFrame (or a result with .to_frame())", type(table))
+    """The table of a result, its text columns escaped for matplotlib (see :func:`_display`)."""
+    frame: object = table
+    if not isinstance(table, pd.DataFrame):
+        to_frame = getattr(table, "to_frame", None)
+        frame = to_frame() if callable(to_frame) else None
+    if not isinstance(frame, pd.DataFrame):
+        raise ParameterError.invalid(name, caller, "a DataFrame (or a result with .to_frame())", type(table))
+    text = [c for c in ("label", "name", "note") if c in frame.columns]
+    if text:
+        frame = frame.assign(**{c: frame[c].map(lambda v: plot_text(v) if isinstance(v, str) else v) for c in text})
+    return frame
 
 
 def _require(frame: pd.DataFrame, columns: Sequence[str], caller: str, name: str) -> None:
@@ -364,7 +416,7 @@ def plot_profile(
     ax.tick_params(axis="x", pad=10)
     ax.grid(color="#cccccc", lw=0.8)
     ax.set_anchor("N")
-    ax.set_title(title or "Indicator profiles", fontsize=13, pad=24)
+    ax.set_title(plot_text(title) if title else "Indicator profiles", fontsize=13, pad=24)
     if has_iv and len(todo) <= 3:
         handles.append(Patch(facecolor="#7f7f7f", alpha=0.3, label="interval"))
     elif has_iv:
@@ -508,7 +560,7 @@ def plot_heatmap(
     if np.isfinite(lo).any():
         notes.append("[lo, hi] = interval of the score.")
     note = "\n".join(notes)
-    ax.set_title(title or "Scores by case and indicator", fontsize=13, pad=12)
+    ax.set_title(plot_text(title) if title else "Scores by case and indicator", fontsize=13, pad=12)
     ax.set_xlabel(note, fontsize=8, color=_GREY, labelpad=8)
     ax.xaxis.set_label_position("bottom")
     return ax
@@ -745,7 +797,7 @@ def plot_map(
     y_codes = ", ".join(i.code for i in cb.indicators if i.dimension == y)
     ax.set_xlabel(f"{x.capitalize()} score ({x_codes})", fontsize=10)
     ax.set_ylabel(f"{y.capitalize()} score ({y_codes})", fontsize=10)
-    ax.set_title(title or f"Securitization map: {x} against {y}", fontsize=13)
+    ax.set_title(plot_text(title or f"Securitization map: {x} against {y}"), fontsize=13)
     ax.spines[["top", "right"]].set_visible(False)
     handles: list[Any] = [
         Line2D([], [], ls="", marker=m, color=c, ms=8, mec="white", label=k) for k, (c, m) in styles.items()
@@ -885,7 +937,7 @@ def plot_ranking(
     ax.tick_params(axis="y", length=0)
     ax.set_xlabel("Overall securitization score", fontsize=10)
     ax.spines[["top", "right", "left"]].set_visible(False)
-    ax.set_title(title or "Overall securitization ranking", fontsize=13, pad=18)
+    ax.set_title(plot_text(title) if title else "Overall securitization ranking", fontsize=13, pad=18)
     handles: list[Any] = [
         Line2D([], [], ls="", marker=m, color=c, ms=7, mec="white", label=k) for k, (c, m) in styles.items()
     ]
@@ -1079,7 +1131,10 @@ def plot_measure(
     indicator = str(obs["indicator"].iloc[0])
     names = obs["label"].astype(str).str.strip() if "label" in obs.columns else pd.Series([], dtype=str)
     names = names.loc[names != ""]
-    ax.set_title(title or f"{names.iloc[0] if len(names) else measure} ({indicator})", fontsize=12.5)
+    ax.set_title(
+        plot_text(title) if title else f"{names.iloc[0] if len(names) else plot_text(measure)} ({indicator})",
+        fontsize=12.5,
+    )
     ax.spines[["top", "right"]].set_visible(False)
     ax.grid(axis="y", color="#e0e0e0", lw=0.7)
     ax.set_axisbelow(True)
@@ -1182,6 +1237,18 @@ def plot_timeline(
     block = len(codes) + head
     ypos = {(c, i): k * block + head + j for k, c in enumerate(ctry) for j, i in enumerate(codes)}
     ax = _new_axes(ax, (11.0, 0.5 * (nrows + head * len(ctry)) + 2.0))
+    n_items = len(items)
+    thinned = n_items > MAX_TIMELINE_POINTS
+    if thinned:  # one marker per country, indicator, month and code, sized by the items' total weight
+        month = items["date"].dt.to_period("M").dt.to_timestamp() + pd.Timedelta(days=14)
+        items = (
+            items.assign(date=month, code=items["code"].round(1))
+            .groupby(["country", "indicator", "date", "code"], sort=True, observed=True)["weight"]
+            .sum()
+            .reset_index()
+        )
+        items["evidence_id"] = ""
+        items["weight"] = np.sqrt(items["weight"].to_numpy(dtype=float))
     items = items.sort_values(["country", "indicator", "date", "evidence_id"], kind="stable")
     base = np.array([ypos[(c, i)] for c, i in zip(items["country"], items["indicator"], strict=True)], dtype=float)
     lane = items.groupby(["country", "indicator"]).cumcount().to_numpy() % 3
@@ -1252,7 +1319,7 @@ def plot_timeline(
     ax.set_xlabel("Date of the evidence item", fontsize=9.5)
     ax.tick_params(axis="y", length=0)
     ax.spines[["top", "right"]].set_visible(False)
-    ax.set_title(title or "Evidence timeline", fontsize=12.5)
+    ax.set_title(plot_text(title) if title else "Evidence timeline", fontsize=12.5)
     code_handles = [
         Line2D(
             [],
@@ -1271,10 +1338,32 @@ def plot_timeline(
     if len(ws) > 4:
         ws = [ws[0], ws[len(ws) // 2], ws[-1]]
     size_handles = [
-        Line2D([], [], ls="", marker="o", ms=math.sqrt(28 * w), mfc="#bfbfbf", mec="#303030", mew=0.4, label=f"{w:g}")
+        Line2D(
+            [],
+            [],
+            ls="",
+            marker="o",
+            ms=math.sqrt(28 * w),
+            mfc="#bfbfbf",
+            mec="#303030",
+            mew=0.4,
+            label=f"{w * w:,.0f}" if thinned else f"{w:g}",
+        )
         for w in ws
     ]
-    header = Line2D([], [], ls="", marker="", label="Weight")
+    header = Line2D([], [], ls="", marker="", label="Total weight" if thinned else "Weight")
+    if thinned:
+        ax.annotate(
+            f"{n_items:,} items: one marker per month, indicator and code, its area proportional to the items' "
+            "total weight",
+            xy=(0, 1),
+            xycoords="axes fraction",
+            xytext=(0, 4),
+            textcoords="offset points",
+            fontsize=7.5,
+            color=_GREY,
+            va="bottom",
+        )
     gap = Line2D([], [], ls="", marker="", label=" ")
     leg = ax.legend(
         handles=[*code_handles, gap, header, *size_handles],
@@ -1287,7 +1376,7 @@ def plot_timeline(
         alignment="left",
     )
     for text in leg.get_texts():
-        if text.get_text() == "Weight":
+        if text.get_text() in ("Weight", "Total weight"):
             text.set_fontsize(9)
             text.set_position((-22, 0))
     if not len(items):
@@ -1413,7 +1502,7 @@ def plot_reliability(
     ax.set_xlabel("Krippendorff's alpha (inter-coder agreement)", fontsize=10)
     ax.tick_params(axis="y", length=0)
     ax.spines[["top", "right", "left"]].set_visible(False)
-    ax.set_title(title or "Coder reliability per indicator", fontsize=12.5, pad=18)
+    ax.set_title(plot_text(title) if title else "Coder reliability per indicator", fontsize=12.5, pad=18)
     handles: list[Any] = [
         Line2D([], [], ls="", marker="o", color=ok_c, ms=7, label="at or above the gate"),
         Line2D([], [], ls="", marker="X", color=bad_c, ms=7, label="flagged: below the gate"),
@@ -1454,7 +1543,7 @@ def plot_rank_intervals(
         frame = pd.DataFrame(
             {
                 "case": ov["case"],
-                "label": ov["label"],
+                "label": ov["label"].map(plot_text),
                 "rank_nominal": pd.to_numeric(ov["rank"], errors="coerce").astype(float),
             }
         )
@@ -1499,7 +1588,7 @@ def plot_rank_intervals(
     ax.tick_params(axis="y", length=0)
     ax.spines[["top", "right", "left"]].set_visible(False)
     ax.set_xlabel("Rank (1 = most securitized)", fontsize=10)
-    ax.set_title(title or "Rank intervals", fontsize=12.5)
+    ax.set_title(plot_text(title) if title else "Rank intervals", fontsize=12.5)
     handles: list[Any] = [
         Line2D([], [], ls="", marker="D", mfc="white", mec="black", ms=7, label="nominal rank"),
     ]

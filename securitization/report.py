@@ -9,22 +9,27 @@ same thing.
 
 from __future__ import annotations
 
-import html
+import io
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import cast
+from typing import Literal, cast
 
 import pandas as pd
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
-from ._io import atomic_write_bytes, atomic_write_text, guard_inputs
+from ._io import frame_to_csv
 from .errors import ParameterError
+from .files import OutputFolder, atomic_write_bytes, atomic_write_text
 from .results import Scores
+from .text import html_text, md_code, md_text, safe_url
 
-__all__ = ["Report", "write_report"]
+__all__ = ["MAX_REPORT_ITEMS", "Report", "write_report"]
+
+#: The most items a report lists per indicator (all of them are in the trail CSV).
+MAX_REPORT_ITEMS = 100
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -40,7 +45,28 @@ class Report:
 
 # --- blocks ------------------------------------------------------------------------------
 
+
+@dataclass(frozen=True)
+class Span:
+    """A piece of inline text: plain, strong, code, or a link (``url`` from a ``url`` column).
+
+    Text from the data is only ever carried in spans and escaped when rendered: nothing in
+    a title, label or source is read as Markdown or HTML.
+    """
+
+    text: str
+    style: Literal["text", "strong", "code", "link"] = "text"
+    url: str | None = None
+
+
+Inline = str | Span | list[str | Span]
 Block = tuple[str, object]  # ("h1"|"h2"|"h3"|"p"|"table"|"img", payload)
+
+
+def _link(text: object, url: object) -> Inline:
+    """A link when ``url`` is an http, https or mailto address; else the text alone."""
+    safe = safe_url(url) if isinstance(url, str) and url else None
+    return Span(str(text), "link", safe) if safe else str(text)
 
 
 def _num(v: object, digits: int = 2) -> str:
@@ -63,30 +89,34 @@ def _blocks(scores: Scores, case: str, images: dict[str, str]) -> list[Block]:
     ov = scores.overall.loc[scores.overall["case"] == case].iloc[0]
     blocks: list[Block] = [("h1", f"{unit['label']}: securitization of migration")]
     term = f"{unit['start']:%d %B %Y} to {'ongoing' if pd.isna(unit['end']) else format(unit['end'], '%d %B %Y')}"
-    facts = [f"Case `{case}`, {unit['country']}, {unit['leader'] or 'leader not given'}; term {term}."]
-    facts.append(
+    facts: list[str | Span] = [
+        "Case ",
+        Span(case, "code"),
+        f", {unit['country']}, {unit['leader'] or 'leader not given'}; term {term}. "
         f"Scored with codebook {cb.label} on the scale {cb.scale.min}-{cb.scale.max} "
-        f"({', '.join(cb.scale.labels)}). Missing is shown as —, never as zero."
-    )
+        f"({', '.join(cb.scale.labels)}). Missing is shown as —, never as zero.",
+    ]
     has_ci = "lo" in scores.overall.columns
     ci = scores.manifest.get("uncertainty", {})
     if has_ci and ci:
         facts.append(
-            f"Intervals: {ci.get('ci_prob', '')} bootstrap intervals "
+            f" Intervals: {ci.get('ci_prob', '')} bootstrap intervals "
             f"({ci.get('n_boot', '')} replicates, seed {ci.get('seed', '')})."
         )
-    blocks.append(("p", " ".join(facts)))
+    blocks.append(("p", facts))
     rank_txt = f"rank {ov['rank']} of {scores.overall['score'].notna().sum()}" if pd.notna(ov["rank"]) else "not ranked"
     blocks.append(
         (
             "p",
-            f"**Overall intensity: {_num(ov['score'])} ({ov['band'] or 'missing'})**, "
-            f"interval {_interval(ov)}, {rank_txt}, coverage {ov['coverage']:.0%} of the weight.",
+            [
+                Span(f"Overall intensity: {_num(ov['score'])} ({ov['band'] or 'missing'})", "strong"),
+                f", interval {_interval(ov)}, {rank_txt}, coverage {ov['coverage']:.0%} of the weight.",
+            ],
         )
     )
     dims = scores.dimensions.loc[scores.dimensions["case"] == case]
     blocks.append(("h2", "Scores"))
-    rows = [
+    rows: list[list[Inline]] = [
         [
             cb.dimension(d.dimension).name,
             _num(d.score),
@@ -112,25 +142,8 @@ def _blocks(scores: Scores, case: str, images: dict[str, str]) -> list[Block]:
         ]
         for r in inds.itertuples(index=False)
     ]
-    blocks.append(
-        (
-            "table",
-            (
-                [
-                    "indicator",
-                    "score",
-                    "band",
-                    "interval",
-                    "items",
-                    "coded twice",
-                    "measure obs.",
-                    "items score",
-                    "measures score",
-                ],
-                rows,
-            ),
-        )
-    )
+    header = ["indicator", "score", "band", "interval", "items", "coded twice", "measure obs.", "items score"]
+    blocks.append(("table", ([*header, "measures score"], rows)))
     if images:
         blocks.append(("h2", "Charts"))
         for caption, name in images.items():
@@ -153,14 +166,28 @@ def _blocks(scores: Scores, case: str, images: dict[str, str]) -> list[Block]:
         blocks.append(("p", blend))
         if len(ex.items):
             rows = []
-            for r in ex.items.itertuples(index=False):
-                title = f"[{r.title}]({r.url})" if r.url else str(r.title)
+            shown = ex.items
+            if len(shown) > MAX_REPORT_ITEMS:
+                keep = shown["share"].rank(method="first", ascending=False) <= MAX_REPORT_ITEMS
+                shown = shown.loc[keep]
+                blocks.append(
+                    (
+                        "p",
+                        [
+                            f"Showing the {MAX_REPORT_ITEMS} items of largest weight share of {len(ex.items):,}; "
+                            "every item is in ",
+                            Span(f"{case}-trail.csv", "code"),
+                            ".",
+                        ],
+                    )
+                )
+            for r in shown.itertuples(index=False):
                 codes = f"{r.code:g}" + (f" ({r.coders}: {r.codes})" if "," in str(r.coders) else "")
                 rows.append(
                     [
                         f"{r.date:%Y-%m-%d}",
-                        r.kind,
-                        title,
+                        str(r.kind),
+                        _link(r.title, r.url),
                         codes,
                         f"{r.weight:g}",
                         f"{r.share:.2f}",
@@ -175,64 +202,88 @@ def _blocks(scores: Scores, case: str, images: dict[str, str]) -> list[Block]:
             blocks.append(("p", "No coded item: the items part is missing."))
         if len(ex.measure_scores):
             rows = [
-                [m.measure, m.statistic_name, _num(m.statistic, 3), str(m.n_obs), _num(m.score)]
+                [str(m.measure), str(m.statistic_name), _num(m.statistic, 3), str(m.n_obs), _num(m.score)]
                 for m in ex.measure_scores.itertuples(index=False)
             ]
             blocks.append(("table", (["measure", "statistic", "value", "periods", "level"], rows)))
             rows = [
-                [o.measure, o.period, f"{o.value:,.0f} {o.unit}", f"[{o.source}]({o.url})" if o.url else str(o.source)]
+                [str(o.measure), str(o.period), f"{o.value:,.0f} {o.unit}", _link(o.source, o.url)]
                 for o in ex.measures.itertuples(index=False)
             ]
             if rows:
                 blocks.append(("table", (["measure", "period", "value", "source"], rows)))
     blocks.append(("h2", "Reproducibility"))
     man = scores.manifest
-    lines = [
+    repro: list[str | Span] = [
         f"securitization {man['library']['version']}; codebook {man['codebook']['id']} "
         f"v{man['codebook']['version']} (sha256 {man['codebook']['sha256'][:12]})."
     ]
-    lines += [
-        f"Input `{Path(f['path']).name}` ({f['kind']}, {f['rows']} rows, sha256 {f['sha256'][:12]})."
-        for f in man.get("inputs", [])
-    ]
-    blocks.append(("p", " ".join(lines)))
+    for f in man.get("inputs", []):
+        repro += [
+            " Input ",
+            Span(Path(f["path"]).name, "code"),
+            f" ({f['kind']}, {f['rows']} rows, sha256 {f['sha256'][:12]}).",
+        ]
+    blocks.append(("p", repro))
     return blocks
 
 
 # --- rendering ---------------------------------------------------------------------------
 
 
-def _md_cell(text: str) -> str:
-    return text.replace("|", "\\|").replace("\n", " ")
+def _spans(inline: object) -> list[Span]:
+    if isinstance(inline, Span):
+        return [inline]
+    if isinstance(inline, list):
+        return [s if isinstance(s, Span) else Span(str(s)) for s in inline]
+    return [Span(str(inline))]
+
+
+def _md_inline(inline: object) -> str:
+    out = []
+    for s in _spans(inline):
+        if s.style == "strong":
+            out.append(f"**{md_text(s.text)}**")
+        elif s.style == "code":
+            out.append(md_code(s.text))
+        elif s.style == "link" and s.url:
+            out.append(f"[{md_text(s.text)}](<{s.url}>)")
+        else:
+            out.append(md_text(s.text))
+    return "".join(out)
+
+
+def _html_inline(inline: object) -> str:
+    out = []
+    for s in _spans(inline):
+        if s.style == "strong":
+            out.append(f"<strong>{html_text(s.text)}</strong>")
+        elif s.style == "code":
+            out.append(f"<code>{html_text(s.text)}</code>")
+        elif s.style == "link" and s.url:
+            out.append(f'<a href="{html_text(s.url)}" rel="noopener noreferrer">{html_text(s.text)}</a>')
+        else:
+            out.append(html_text(s.text))
+    return "".join(out)
 
 
 def _to_markdown(blocks: Sequence[Block]) -> str:
     out: list[str] = []
     for kind, payload in blocks:
         if kind in ("h1", "h2", "h3"):
-            out += ["#" * int(kind[1]) + " " + str(payload), ""]
+            out += ["#" * int(kind[1]) + " " + _md_inline(payload), ""]
         elif kind == "p":
-            out += [str(payload), ""]
+            out += [_md_inline(payload), ""]
         elif kind == "img":
             caption, name = cast(tuple[str, str], payload)
-            out += [f"![{caption}]({name})", "", f"*{caption}*", ""]
+            out += [f"![{md_text(caption)}](<{name}>)", "", f"*{md_text(caption)}*", ""]
         elif kind == "table":
-            header, rows = cast(tuple[list[str], list[list[str]]], payload)
-            out.append("| " + " | ".join(header) + " |")
+            header, rows = cast(tuple[list[str], list[list[Inline]]], payload)
+            out.append("| " + " | ".join(md_text(h) for h in header) + " |")
             out.append("|" + "|".join("---" for _ in header) + "|")
-            out += ["| " + " | ".join(_md_cell(c) for c in row) + " |" for row in rows]
+            out += ["| " + " | ".join(_md_inline(c) for c in row) + " |" for row in rows]
             out.append("")
     return "\n".join(out)
-
-
-def _inline_html(text: str) -> str:
-    """Escape text, then turn the two Markdown forms we emit ([t](u) and **b**) into HTML."""
-    import re
-
-    esc = html.escape(text)
-    esc = re.sub(r"\[([^\]]+)\]\(([^)\s]+)\)", r'<a href="\2">\1</a>', esc)
-    esc = re.sub(r"\*\*([^*]+)\*\*", r"<strong>\1</strong>", esc)
-    return re.sub(r"`([^`]+)`", r"<code>\1</code>", esc)
 
 
 def _to_html(blocks: Sequence[Block], title: str) -> str:
@@ -241,7 +292,8 @@ def _to_html(blocks: Sequence[Block], title: str) -> str:
         '<html lang="en">',
         "<head>",
         '<meta charset="utf-8">',
-        f"<title>{html.escape(title)}</title>",
+        "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; img-src * data:; style-src 'unsafe-inline'\">",
+        f"<title>{html_text(title)}</title>",
         "<style>body{font-family:system-ui,sans-serif;max-width:72rem;margin:2rem auto;padding:0 1rem;line-height:1.45}"
         "table{border-collapse:collapse;margin:0.5rem 0 1.2rem;font-size:0.9rem}"
         "th,td{border:1px solid #ccc;padding:0.25rem 0.5rem;vertical-align:top;text-align:left}"
@@ -251,36 +303,36 @@ def _to_html(blocks: Sequence[Block], title: str) -> str:
     ]
     for kind, payload in blocks:
         if kind in ("h1", "h2", "h3"):
-            out.append(f"<{kind}>{_inline_html(str(payload))}</{kind}>")
+            out.append(f"<{kind}>{_html_inline(payload)}</{kind}>")
         elif kind == "p":
-            out.append(f"<p>{_inline_html(str(payload))}</p>")
+            out.append(f"<p>{_html_inline(payload)}</p>")
         elif kind == "img":
             caption, name = cast(tuple[str, str], payload)
             out.append(
-                f'<figure><img src="{html.escape(name)}" alt="{html.escape(caption)}">'
-                f"<figcaption>{html.escape(caption)}</figcaption></figure>"
+                f'<figure><img src="{html_text(name)}" alt="{html_text(caption)}">'
+                f"<figcaption>{html_text(caption)}</figcaption></figure>"
             )
         elif kind == "table":
-            header, rows = cast(tuple[list[str], list[list[str]]], payload)
+            header, rows = cast(tuple[list[str], list[list[Inline]]], payload)
             out.append(
-                "<table><thead><tr>" + "".join(f"<th>{html.escape(h)}</th>" for h in header) + "</tr></thead><tbody>"
+                "<table><thead><tr>" + "".join(f"<th>{html_text(h)}</th>" for h in header) + "</tr></thead><tbody>"
             )
-            out += ["<tr>" + "".join(f"<td>{_inline_html(c)}</td>" for c in row) + "</tr>" for row in rows]
+            out += ["<tr>" + "".join(f"<td>{_html_inline(c)}</td>" for c in row) + "</tr>" for row in rows]
             out.append("</tbody></table>")
     out += ["</body>", "</html>", ""]
     return "\n".join(out)
 
 
-def _save_png(fig: Figure, path: Path) -> Path:
-    import io
-
+def _png(fig: Figure) -> bytes:
     buf = io.BytesIO()
     FigureCanvasAgg(fig)
     fig.savefig(buf, format="png", dpi=120, bbox_inches="tight", metadata={"Software": None})
-    return atomic_write_bytes(path, buf.getvalue())
+    return buf.getvalue()
 
 
-def write_report(scores: Scores, case: str, out: str | Path, *, charts: bool = True) -> Report:
+def write_report(
+    scores: Scores, case: str, out: str | Path, *, charts: bool = True, protect: Sequence[str | Path] = ()
+) -> Report:
     """Write the Markdown and HTML report of one case (and its charts) into ``out``.
 
     Parameters
@@ -291,19 +343,24 @@ def write_report(scores: Scores, case: str, out: str | Path, *, charts: bool = T
     case
         The case id.
     out
-        The output folder (created if needed); files are written atomically and never over
-        an input file.
+        The output folder (created if needed); files are written atomically, only inside
+        it, and never over an input file.
     charts
         Draw the case's indicator profile, its evidence timeline and the ranking.
+    protect
+        More files never to write over (the scores' input files always are).
     """
+    if not isinstance(scores, Scores):
+        raise ParameterError.invalid("scores", "write_report", "a Scores object (from securitization.score)", scores)
     if scores.by != "case":
         raise ParameterError.invalid("scores", "write_report", "scores by case (score(..., by='case'))", scores.by)
     if case not in set(scores.overall["case"]):
         raise ParameterError.invalid("case", "write_report", f"one of {sorted(scores.overall['case'])}", case)
-    folder = Path(out)
-    inputs = [f["path"] for f in scores.manifest.get("inputs", [])]
-    for name in (f"{case}.md", f"{case}.html"):
-        guard_inputs(folder / name, inputs)
+    folder = OutputFolder(out, protect=[*protect, *scores.input_paths])
+    targets = {
+        kind: folder.path(f"{case}{kind}")
+        for kind in (".md", ".html", "-trail.csv", "-profile.png", "-timeline.png", "-ranking.png")
+    }
     images: dict[str, str] = {}
     written: list[Path] = []
     if charts:
@@ -313,27 +370,32 @@ def write_report(scores: Scores, case: str, out: str | Path, *, charts: bool = T
         drawn = [
             (
                 f"{label}: indicator profile",
-                f"{case}-profile.png",
+                "-profile.png",
                 lambda ax: plot.plot_profile(scores, cases=[case], ax=ax),
                 None,
             ),
             (
                 f"{label}: evidence timeline",
-                f"{case}-timeline.png",
+                "-timeline.png",
                 lambda ax: plot.plot_timeline(scores, cases=[case], ax=ax),
                 (11, 4.5),
             ),
-            ("All cases: overall ranking", f"{case}-ranking.png", lambda ax: plot.plot_ranking(scores, ax=ax), (9, 5)),
+            ("All cases: overall ranking", "-ranking.png", lambda ax: plot.plot_ranking(scores, ax=ax), (9, 5)),
         ]
-        for caption, name, draw, size in drawn:
+        for caption, kind, draw, size in drawn:
             # a figure of its own (no pyplot): the user's backend and figures are left alone
             fig = Figure(figsize=size or (7, 7))
             ax = fig.add_subplot(projection="polar" if size is None else None)
             draw(ax)
-            written.append(_save_png(fig, folder / name))
-            images[caption] = name
+            written.append(atomic_write_bytes(targets[kind], _png(fig)))
+            images[caption] = targets[kind].name
+    trail = pd.concat(
+        [scores.explain(case, ind.code).items.assign(indicator=ind.code) for ind in scores.codebook.indicators]
+    )
+    cols = ["indicator", *[c for c in trail.columns if c != "indicator"]]
+    written.append(atomic_write_text(targets["-trail.csv"], frame_to_csv(trail[cols], "%.6g")))
     blocks = _blocks(scores, case, images)
     title = str(blocks[0][1])
-    written.append(atomic_write_text(folder / f"{case}.md", _to_markdown(blocks)))
-    written.append(atomic_write_text(folder / f"{case}.html", _to_html(blocks, title)))
+    written.append(atomic_write_text(targets[".md"], _to_markdown(blocks)))
+    written.append(atomic_write_text(targets[".html"], _to_html(blocks, title)))
     return Report(case=case, files=tuple(written))

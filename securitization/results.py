@@ -25,9 +25,10 @@ from typing import TYPE_CHECKING, Any, Literal
 import numpy as np
 import pandas as pd
 
-from ._io import atomic_write_text, frame_to_latex, frame_to_markdown, guard_inputs
+from ._io import frame_to_csv, frame_to_latex, frame_to_markdown
 from .codebook import Codebook
 from .errors import ParameterError
+from .files import atomic_write_text, guard_inputs
 
 if TYPE_CHECKING:
     from .scoring import Prepared
@@ -246,6 +247,16 @@ class Scores:
     # --- access ---------------------------------------------------------------------
 
     @property
+    def input_paths(self) -> tuple[str, ...]:
+        """The files these scores were read from (tables and codebook): never written over."""
+        tables = (
+            [f.path for f in self.prepared.data.files]
+            if self.prepared is not None
+            else [f["path"] for f in self.manifest.get("inputs", []) if "path" in f]
+        )
+        return tuple(p for p in [*tables, self.codebook.source] if p)
+
+    @property
     def keys(self) -> list[str]:
         """The columns that identify a unit: ``["case"]`` or ``["case", "year"]``."""
         return ["case", "year"] if self.by == "year" else ["case"]
@@ -429,7 +440,7 @@ class Scores:
 
     def to_csv(self, path: str | Path | None = None, level: Level | Literal["wide"] = "indicator") -> str:
         """CSV of a table (``indicator``, ``dimension``, ``overall`` or ``wide``); written atomically when ``path`` is given."""
-        text = self._export_frame(level).to_csv(index=False, float_format="%.6g", lineterminator="\n")
+        text = frame_to_csv(self._export_frame(level))
         if path is not None:
             self._write(path, text)
         return text
@@ -491,5 +502,5 @@ class Scores:
         return self._write(path, json.dumps(self.manifest, indent=2) + "\n")
 
     def _write(self, path: str | Path, text: str) -> Path:
-        guard_inputs(path, [f["path"] for f in self.manifest.get("inputs", [])])
+        guard_inputs(path, self.input_paths)
         return atomic_write_text(path, text)

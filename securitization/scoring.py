@@ -229,7 +229,7 @@ def prepare(data: Dataset, *, by: By = "case", codebook: Codebook | None = None)
     )
     # measures by unit
     obs = data.measures.loc[data.measures["case"] != ""].copy()
-    if by == "year" and len(obs):
+    if by == "year":
         units_by_case = {c: g for c, g in units.groupby("case")}
         obs["uid"] = -1
         for case, g in obs.groupby("case"):

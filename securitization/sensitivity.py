@@ -51,7 +51,8 @@ import numpy as np
 import pandas as pd
 
 from .errors import ParameterError
-from .uncertainty import RngLike, _check_ci_prob, _check_n, rank_desc, resolve_rng
+from .progress import progress
+from .uncertainty import RngLike, _check_ci_prob, _check_memory, _check_n, rank_desc, resolve_rng
 
 if TYPE_CHECKING:
     from .codebook import Codebook
@@ -345,6 +346,8 @@ def _run(
         factors.append(_Factor("aggregation", 1, aggregations))
     if leave_out:
         factors.append(_Factor("leave_out", 1, ("", *s.codes)))
+    n_units = len(units)
+    _check_memory(n * (len(factors) + 2 if sobol else 1), 2 * n_units + k + 4, "n", caller)
     u, blocks = _design(factors, n, gen, sobol)
     n_runs = u.shape[0]
     # map the uniforms to the choices
@@ -372,7 +375,7 @@ def _run(
     scores = np.empty((n_runs, n_u))
     ranks = np.empty((n_runs, n_u))
     chunk = max(1, min(n_runs, _CHUNK_ELEMENTS // max(n_u * k, 1)))
-    for a in range(0, n_runs, chunk):
+    for a in progress(range(0, n_runs, chunk), desc="sensitivity", total=-(-n_runs // chunk), unit="chunk"):
         b = min(n_runs, a + chunk)
         x = x_by_rule[rule_idx[a:b]]
         sc = _aggregate_runs(x, w_eff[a:b], geo[a:b], s)

@@ -24,21 +24,21 @@ Columns whose name starts with ``x_`` are the user's own and are kept unchecked.
 
 from __future__ import annotations
 
-import csv
 import hashlib
-import io
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Literal
 
 import numpy as np
 import pandas as pd
 
 from .codebook import Codebook, load_codebook
-from .errors import MissingDependencyError, Problem, ValidationError
-from .periods import assign_by_overlap, parse_date, parse_period
+from .errors import ParameterError, Problem, ValidationError
+from .files import ID_RULE, id_problem
+from .periods import DATE_RANGE, MAX_YEAR, MIN_YEAR, assign_by_overlap, parse_date, parse_period
+from .reading import TableKind, discover, read_table
+from .reading.formats import control_problems
 
 __all__ = [
     "CASE_COLUMNS",
@@ -55,8 +55,6 @@ __all__ = [
     "read_table",
     "validate_tables",
 ]
-
-TableKind = Literal["cases", "evidence", "measures"]
 
 CASE_COLUMNS: dict[str, bool] = {  # name -> required
     "case": True,
@@ -104,9 +102,11 @@ _COLUMNS: dict[str, dict[str, bool]] = {
     "evidence": EVIDENCE_COLUMNS,
     "measures": MEASURE_COLUMNS,
 }
-_SUFFIXES = (".csv", ".tsv", ".txt", ".xlsx", ".parquet")
 _ISO3 = re.compile(r"^[A-Z]{3}$")
 DEFAULT_CODER = "c1"
+#: Bounds of the numbers a table may hold: no population or measure beyond these is real.
+MAX_POPULATION = 1e10
+MAX_VALUE = 1e13
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -264,107 +264,6 @@ class Dataset:
 # --- reading ---------------------------------------------------------------------------
 
 
-def _sniff_delimiter(sample: str) -> str:
-    try:
-        return csv.Sniffer().sniff(sample, delimiters=",;\t|").delimiter
-    except csv.Error:
-        return ","
-
-
-def read_table(path: str | Path) -> pd.DataFrame:
-    """Read one table file as text, adding ``file`` and ``row`` columns.
-
-    Every cell is a string (empty cells are ``""``); ``row`` is the spreadsheet row
-    number (the header is row 1).
-    """
-    path = Path(path)
-    suffix = path.suffix.lower()
-    if suffix == ".xlsx":
-        try:
-            import openpyxl  # noqa: F401
-        except ImportError:
-            raise MissingDependencyError("openpyxl", "excel", "Reading .xlsx files") from None
-        frame = pd.read_excel(path, dtype=str, keep_default_na=False, sheet_name=0)
-    elif suffix == ".parquet":
-        try:
-            import pyarrow  # noqa: F401
-        except ImportError:
-            raise MissingDependencyError("pyarrow", "parquet", "Reading Parquet files") from None
-        frame = pd.read_parquet(path)
-        frame = frame.astype(object).where(frame.notna(), "").astype(str)
-    else:
-        text = path.read_bytes().decode("utf-8-sig")
-        delimiter = _sniff_delimiter(text[:8192])
-        frame = pd.read_csv(io.StringIO(text), sep=delimiter, dtype=str, keep_default_na=False, skip_blank_lines=True)
-    frame.columns = [str(c).strip() for c in frame.columns]
-    frame = frame.astype(str).apply(lambda col: col.str.strip())
-    frame["file"] = str(path)
-    frame["row"] = np.arange(2, len(frame) + 2)
-    return frame
-
-
-def _guess_kind(path: Path) -> TableKind | None:
-    stem = path.stem.lower()
-    for kind in ("cases", "evidence", "measures"):
-        if stem.startswith(kind) or stem.endswith(kind):
-            return kind
-    return None
-
-
-def discover(paths: Iterable[str | Path]) -> list[tuple[Path, TableKind]]:
-    """Find the table files in the given files and folders (searched recursively).
-
-    A file is a cases, evidence or measures table when its name starts or ends with
-    ``cases``, ``evidence`` or ``measures`` and ends in .csv, .tsv, .txt, .xlsx or
-    .parquet. A file given by name whose kind cannot be told from its name is classified
-    by its header.
-    """
-    found: list[tuple[Path, TableKind]] = []
-    problems: list[Problem] = []
-    for p in map(Path, paths):
-        if p.is_dir():
-            for f in sorted(p.rglob("*")):
-                if f.suffix.lower() in _SUFFIXES and f.is_file() and not f.name.startswith((".", "~$")):
-                    kind = _guess_kind(f)
-                    if kind is not None:
-                        found.append((f, kind))
-        elif p.is_file():
-            kind = _guess_kind(p) or _kind_from_header(p)
-            if kind is None:
-                problems.append(
-                    Problem(
-                        file=str(p),
-                        row=None,
-                        column=None,
-                        value=None,
-                        expected="a cases, evidence or measures table (name it cases*.csv, evidence*.csv or measures*.csv)",
-                    )
-                )
-            else:
-                found.append((p, kind))
-        else:
-            problems.append(
-                Problem(file=str(p), row=None, column=None, value=None, expected="an existing file or folder")
-            )
-    if problems:
-        raise ValidationError(problems)
-    return found
-
-
-def _kind_from_header(path: Path) -> TableKind | None:
-    try:
-        cols = set(read_table(path).columns)
-    except Exception:
-        return None
-    if "evidence_id" in cols:
-        return "evidence"
-    if {"measure", "value", "period"} <= cols:
-        return "measures"
-    if {"case", "start"} <= cols:
-        return "cases"
-    return None
-
-
 def _sha256(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
@@ -435,8 +334,10 @@ def _concat(frames: Sequence[pd.DataFrame], kind: TableKind, col: _Collector) ->
 def _parse_dates(values: pd.Series) -> tuple[pd.Series, pd.Series, np.ndarray]:
     """First and last day of each date cell, and a mask of invalid cells (vectorised for full dates)."""
     full = values.str.fullmatch(r"\d{4}-\d{2}-\d{2}").to_numpy(dtype=bool)
+    year = pd.to_numeric(values.str.slice(0, 4).where(full, None), errors="coerce").to_numpy(dtype=float)
+    in_range = full & (year >= MIN_YEAR) & (year <= MAX_YEAR)
     start = pd.Series(pd.NaT, index=values.index, dtype="datetime64[ns]")
-    start[full] = pd.to_datetime(values[full], format="%Y-%m-%d", errors="coerce")
+    start[in_range] = pd.to_datetime(values[in_range], format="%Y-%m-%d", errors="coerce").astype("datetime64[ns]")
     end = start.copy()
     bad = full & start.isna().to_numpy()
     rest = np.flatnonzero(~full)
@@ -449,8 +350,22 @@ def _parse_dates(values: pd.Series) -> tuple[pd.Series, pd.Series, np.ndarray]:
     return start, end, bad
 
 
+_PLAIN_NUMBER = r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?"
+_GROUPED_NUMBER = r"[+-]?\d{1,3}(?:,\d{3})+(?:\.\d+)?"  # 12,345.6: thousands separated by commas
+NUMBER_FORMS = "a number such as 12, 1.5, 12345 or 12,345 (a point for decimals; no units, %, or spaces)"
+
+
 def _numbers(values: pd.Series) -> pd.Series:
-    return pd.to_numeric(values.str.replace(",", "", regex=False).where(values != "", None), errors="coerce")
+    """Numbers as written in a cell (see :data:`NUMBER_FORMS`); ``NaN`` for empty or unreadable cells.
+
+    A comma is read only as a thousands separator in groups of three (``12,345``); ``1,5``
+    is refused, never read as 15.
+    """
+    plain = values.str.fullmatch(_PLAIN_NUMBER)
+    grouped = ~plain & values.str.fullmatch(_GROUPED_NUMBER)
+    text = values.where(plain, values.str.replace(",", "", regex=False).where(grouped, None))
+    with np.errstate(over="ignore"):
+        return pd.to_numeric(text, errors="coerce").astype(float)
 
 
 # --- the three tables ------------------------------------------------------------------
@@ -459,24 +374,26 @@ def _numbers(values: pd.Series) -> pd.Series:
 def _validate_cases(raw: pd.DataFrame, col: _Collector) -> pd.DataFrame:
     df = raw.copy()
     col.rows(df, df["case"] == "", "case", "a non-empty case id (e.g. us-trump-2017)")
-    dup = (df["case"] != "") & df.duplicated("case", keep=False)
-    col.rows(df, dup, "case", "a case id used only once across the cases tables")
+    unsafe = (df["case"] != "") & ~df["case"].map(lambda v: id_problem(v) is None).astype(bool)
+    col.rows(df, unsafe, "case", f"a case id of {ID_RULE} (case ids become file names)")
+    dup = (df["case"] != "") & df["case"].str.lower().duplicated(keep=False)
+    col.rows(df, dup, "case", "a case id used only once across the cases tables (ignoring upper and lower case)")
     col.rows(
         df, ~df["country"].str.fullmatch(_ISO3.pattern), "country", "an ISO 3166 alpha-3 country code (e.g. USA, MEX)"
     )
     col.rows(df, df["label"] == "", "label", "a readable label for charts (e.g. 'US Trump 2017-2021')")
     start, _, bad_start = _parse_dates(df["start"])
     bad_start |= df["start"].str.len().ne(10).to_numpy()
-    col.rows(df, bad_start, "start", "a valid full date YYYY-MM-DD")
+    col.rows(df, bad_start, "start", f"a valid full date YYYY-MM-DD {DATE_RANGE}")
     has_end = df["end"] != ""
     _, end, bad_end = _parse_dates(df["end"])
     bad_end = has_end.to_numpy() & (bad_end | df["end"].str.len().ne(10).to_numpy())
-    col.rows(df, bad_end, "end", "a valid full date YYYY-MM-DD, or empty for an ongoing case")
+    col.rows(df, bad_end, "end", f"a valid full date YYYY-MM-DD {DATE_RANGE}, or empty for an ongoing case")
     order = (~bad_start & ~bad_end & has_end.to_numpy()) & (end < start).to_numpy()
     col.rows(df, order, "end", "an end date on or after the start date")
     pop = _numbers(df["population"])
-    bad_pop = (df["population"] != "") & ~(pop > 0)
-    col.rows(df, bad_pop, "population", "a positive number of residents, or empty")
+    bad_pop = (df["population"] != "") & ~((pop >= 1) & (pop <= MAX_POPULATION))
+    col.rows(df, bad_pop, "population", f"a number of residents from 1 to {MAX_POPULATION:,.0f}, or empty")
     df["start"] = start
     df["end"] = end.where(has_end, pd.NaT)
     df["population"] = pop.astype(float)
@@ -553,7 +470,12 @@ def _validate_evidence(raw: pd.DataFrame, cases: pd.DataFrame, codebook: Codeboo
         f"an indicator code of codebook {codebook.label}: {', '.join(codebook.indicator_codes)}",
     )
     start, end, bad_date = _parse_dates(df["date"])
-    col.rows(df, bad_date, "date", "a valid date YYYY-MM-DD (or YYYY-MM, YYYY when only the month or year is known)")
+    col.rows(
+        df,
+        bad_date,
+        "date",
+        f"a valid date YYYY-MM-DD {DATE_RANGE} (or YYYY-MM, YYYY when only the month or year is known)",
+    )
     today = pd.Timestamp.today().normalize()
     col.rows(df, ~bad_date & (start > today).to_numpy(), "date", "a date that is not in the future")
     df["date_start"], df["date_end"] = start, end
@@ -575,12 +497,13 @@ def _validate_evidence(raw: pd.DataFrame, cases: pd.DataFrame, codebook: Codeboo
     code = _numbers(df["code"])
     on_scale = code.isin(codebook.scale.values)
     col.rows(df, ~on_scale, "code", f"an integer level of the scale {codebook.scale.min}-{codebook.scale.max}")
-    weight = _numbers(df["weight"]).where(df["weight"] != "", 1.0)
+    imp = codebook.importance
+    weight = _numbers(df["weight"]).where(df["weight"] != "", imp.default)
     col.rows(
         df,
-        ~(weight > 0) | ~np.isfinite(weight.astype(float)),
+        ~((weight >= imp.min) & (weight <= imp.max)),
         "weight",
-        "a positive number (importance; empty means 1)",
+        f"an importance from {imp.min:g} to {imp.max:g} ({imp.describe()}; empty means {imp.default:g})",
     )
     df["code"] = code.where(on_scale, -1).astype("int64")
     df["weight"] = weight.astype(float)
@@ -645,13 +568,16 @@ def _validate_measures(raw: pd.DataFrame, cases: pd.DataFrame, codebook: Codeboo
     parsed = [parse_period(v, fy) if v else None for v in df["period"].tolist()]
     bad_period = np.array([p is None for p in parsed], dtype=bool)
     col.rows(
-        df, bad_period, "period", "a period: FY2017, 2017, 2017-06, 2017-06-30 or an interval 2019-06-07/2020-06-07"
+        df,
+        bad_period,
+        "period",
+        f"a period {DATE_RANGE}: FY2017, 2017, 2017-06, 2017-06-30 or an interval 2019-06-07/2020-06-07",
     )
     df["period_start"] = pd.Series([p[0] if p else pd.NaT for p in parsed], index=df.index, dtype="datetime64[ns]")
     df["period_end"] = pd.Series([p[1] if p else pd.NaT for p in parsed], index=df.index, dtype="datetime64[ns]")
     value = _numbers(df["value"])
-    col.rows(df, value.isna() | ~np.isfinite(value.astype(float)), "value", "a number (no units or text)")
-    col.rows(df, value < 0, "value", "a non-negative number")
+    col.rows(df, value.isna(), "value", NUMBER_FORMS)
+    col.rows(df, (value < 0) | (value > MAX_VALUE), "value", f"a non-negative number no larger than {MAX_VALUE:.0e}")
     df["value"] = value.astype(float)
     col.rows(df, df["unit"] == "", "unit", "a unit (e.g. persons, events)")
     col.rows(df, df["source"] == "", "source", "a source citation (no measure is scored without a source)")
@@ -689,10 +615,28 @@ def validate_tables(
         Listing every problem found, in every table. Nothing is returned in part.
     """
     codebook = codebook or load_codebook()
+    if not isinstance(codebook, Codebook):
+        raise ParameterError.invalid("codebook", "validate_tables", "a Codebook (see load_codebook)", codebook)
+    for name, frames in (("cases", cases), ("evidence", evidence), ("measures", measures)):
+        if isinstance(frames, pd.DataFrame) or not isinstance(frames, Sequence):
+            raise ParameterError.invalid(name, "validate_tables", "a list of DataFrames", type(frames).__name__)
+        bad = [type(f).__name__ for f in frames if not isinstance(f, pd.DataFrame)]
+        if bad:
+            raise ParameterError.invalid(name, "validate_tables", "a list of DataFrames", f"a list holding {bad[0]}")
     col = _Collector()
-    raw_c = _concat([_ensure_origin(f, "cases") for f in cases], "cases", col)
-    raw_e = _concat([_ensure_origin(f, "evidence") for f in evidence], "evidence", col)
-    raw_m = _concat([_ensure_origin(f, "measures") for f in measures], "measures", col)
+    raw: dict[str, list[pd.DataFrame]] = {}
+    for kind, frames in (("cases", cases), ("evidence", evidence), ("measures", measures)):
+        raw[kind] = []
+        for f in frames:
+            if "file" in f.columns and "row" in f.columns:  # as a reader gave it (checked there)
+                raw[kind].append(f)
+            else:  # built in memory
+                mem = _ensure_origin(f, kind)
+                col.problems += control_problems(mem, f"<{kind} table>", mem["row"].to_numpy())
+                raw[kind].append(mem)
+    raw_c = _concat(raw["cases"], "cases", col)
+    raw_e = _concat(raw["evidence"], "evidence", col)
+    raw_m = _concat(raw["measures"], "measures", col)
     if not len(raw_c) and not col.problems:
         col.file("(cases)", None, "at least one case (a cases table with rows)")
     c = _validate_cases(raw_c, col)
@@ -709,17 +653,46 @@ def validate_tables(
 
 
 def _ensure_origin(frame: pd.DataFrame, kind: str) -> pd.DataFrame:
+    """A frame built in memory, as a reader would give it: text cells, ``file`` and ``row``."""
     if "file" in frame.columns and "row" in frame.columns:
         return frame
-    frame = frame.copy()
-    frame = frame.astype(object).where(frame.notna(), "").astype(str)
-    frame["file"] = f"<{kind} table>"
-    frame["row"] = np.arange(2, len(frame) + 2)
-    return frame
+    names = [str(c) for c in frame.columns]
+    if len(set(names)) < len(names):
+        raise ParameterError.invalid("frame", "validate_tables", f"a {kind} table with distinct column names", names)
+    out = pd.DataFrame(
+        {
+            n: pd.Series([_memory_text(v) for v in frame.iloc[:, j].to_numpy()], dtype=str).str.strip()
+            for j, n in enumerate(names)
+        }
+    )
+    out["file"] = f"<{kind} table>"
+    out["row"] = np.arange(2, len(frame) + 2)
+    return out
+
+
+def _memory_text(value: object) -> str:
+    """A cell of a table built in memory as the text a file would hold."""
+    if value is None or value is pd.NA or value is pd.NaT or (isinstance(value, float) and np.isnan(value)):
+        return ""
+    if isinstance(value, pd.Timestamp | np.datetime64):
+        ts = pd.Timestamp(value)
+        return ts.date().isoformat() if ts == ts.normalize() else ts.isoformat()
+    if isinstance(value, float) and value.is_integer() and abs(value) < 1e15:
+        return str(int(value))
+    return str(value)
+
+
+def _paths(paths: Iterable[str | Path] | str | Path) -> list[str | Path]:
+    """One path given as a string or Path is one path (never iterated character by character)."""
+    if isinstance(paths, str | Path):
+        return [paths]
+    if isinstance(paths, pd.DataFrame) or not isinstance(paths, Iterable):
+        raise ParameterError.invalid("paths", "load", "a file or folder path, or a list of them", type(paths).__name__)
+    return list(paths)
 
 
 def load(
-    paths: Iterable[str | Path] | None = None,
+    paths: Iterable[str | Path] | str | Path | None = None,
     *,
     codebook: Codebook | str | Path | None = None,
     include_bundled: bool = False,
@@ -729,8 +702,8 @@ def load(
     Parameters
     ----------
     paths
-        Files and folders (searched recursively, see :func:`discover`). ``None`` reads
-        the bundled cases.
+        A file or folder, or a list of them (folders are searched recursively, see
+        :func:`~securitization.reading.discover`). ``None`` reads the bundled cases.
     codebook
         A :class:`Codebook`, a codebook file or a bundled codebook's name; default the
         bundled ``bourbeau-2011``.
@@ -750,8 +723,12 @@ def load(
     """
     from .datasets import data_dir
 
+    if codebook is not None and not isinstance(codebook, Codebook | str | Path):
+        raise ParameterError.invalid(
+            "codebook", "load", "a Codebook, a codebook .toml path or a bundled codebook's name", codebook
+        )
     cb = codebook if isinstance(codebook, Codebook) else load_codebook(codebook)
-    targets = [data_dir()] if paths is None else list(paths)
+    targets: list[str | Path] = [data_dir()] if paths is None else list(_paths(paths))
     if include_bundled and paths is not None:
         targets.append(data_dir())
     found = discover(targets)
@@ -761,16 +738,8 @@ def load(
     for path, kind in found:
         try:
             frame = read_table(path)
-        except (UnicodeDecodeError, pd.errors.ParserError, ValueError, OSError) as exc:
-            problems.append(
-                Problem(
-                    file=str(path),
-                    row=None,
-                    column=None,
-                    value=None,
-                    expected=f"a readable {kind} table in UTF-8 ({type(exc).__name__}: {exc})",
-                )
-            )
+        except ValidationError as exc:
+            problems += exc.problems
             continue
         frames[kind].append(frame)
         files.append(InputFile(path=str(path), kind=kind, sha256=_sha256(path), rows=len(frame)))

@@ -16,12 +16,14 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
-from ._io import atomic_write_bytes, atomic_write_text
 from .codebook import Codebook, load_codebook
 from .errors import ParameterError
+from .files import atomic_write_bytes, atomic_write_text, check_id
 from .periods import parse_date
 from .tables import CASE_COLUMNS, EVIDENCE_COLUMNS, MEASURE_COLUMNS
+from .text import CONTROL, csv_cell
 
 __all__ = ["NewCase", "case_id", "coding_guide", "new_case"]
 
@@ -61,8 +63,20 @@ def _csv(header: list[str], rows: list[list[str]]) -> str:
     buf = io.StringIO()
     writer = csv.writer(buf, lineterminator="\n")
     writer.writerow(header)
-    writer.writerows(rows)
+    writer.writerows([[csv_cell(v) for v in row] for row in rows])
     return buf.getvalue()
+
+
+def _number(value: float) -> str:
+    """A number as a person writes it: ``34123456``, not ``3.41235e+07``."""
+    return str(int(value)) if float(value).is_integer() else repr(float(value))
+
+
+def _put(ws: Any, row: int, column: int, value: object) -> None:
+    """Write a cell that is always data: a text starting with '=' stays text, never a formula."""
+    cell = ws.cell(row=row, column=column, value=value)
+    if isinstance(value, str):
+        cell.data_type = "s"
 
 
 def coding_guide(codebook: Codebook, case: str, label: str) -> str:
@@ -109,7 +123,8 @@ def _xlsx(path: Path, codebook: Codebook, case: str) -> bytes:
     ws = wb.active
     ws.title = "evidence"
     header = list(EVIDENCE_COLUMNS)
-    ws.append(header)
+    for j, name in enumerate(header, start=1):
+        _put(ws, 1, j, name)
     lists = wb.create_sheet("lists")
     columns = {
         "indicator": list(codebook.indicator_codes),
@@ -119,9 +134,9 @@ def _xlsx(path: Path, codebook: Codebook, case: str) -> bytes:
     }
     for j, (name, values) in enumerate(columns.items(), start=1):
         letter = chr(ord("A") + j - 1)
-        lists.cell(row=1, column=j, value=name)
+        _put(lists, 1, j, name)
         for i, v in enumerate(values, start=2):
-            lists.cell(row=i, column=j, value=v)
+            _put(lists, i, j, v)
         col = chr(ord("A") + header.index(name))
         dv = DataValidation(
             type="list",
@@ -129,16 +144,21 @@ def _xlsx(path: Path, codebook: Codebook, case: str) -> bytes:
             allow_blank=True,
             showErrorMessage=True,
             errorTitle=f"Invalid {name}",
-            error=f"Choose a {name} from the list (codebook {codebook.label}).",
+            error=f"Choose a {name} from the list.",
         )
         ws.add_data_validation(dv)
         dv.add(f"{col}2:{col}5000")
     ws.freeze_panes = "A2"
     guide = wb.create_sheet("anchors")
-    guide.append(["indicator", "level", "label", "anchor"])
-    for ind in codebook.indicators:
-        for lv in codebook.scale.levels:
-            guide.append([ind.code, lv.value, lv.label, ind.anchors[lv.value]])
+    rows: list[list[object]] = [["indicator", "level", "label", "anchor"]]
+    rows += [
+        [ind.code, lv.value, lv.label, ind.anchors[lv.value]]
+        for ind in codebook.indicators
+        for lv in codebook.scale.levels
+    ]
+    for i, cells in enumerate(rows, start=1):
+        for j, value in enumerate(cells, start=1):
+            _put(guide, i, j, value)
     lists.sheet_state = "hidden"
     buf = io.BytesIO()
     wb.save(buf)
@@ -175,6 +195,9 @@ def new_case(
         Also write ``evidence.xlsx``; default: when openpyxl is installed.
     """
     cb = codebook or load_codebook()
+    for name, value in (("label", label), ("leader", leader)):
+        if not isinstance(value, str) or not value.strip() or CONTROL.search(value):
+            raise ParameterError.invalid(name, "new_case", "a non-empty text without control characters", value)
     if not re.fullmatch(r"[A-Z]{3}", country or ""):
         raise ParameterError.invalid("country", "new_case", "an ISO 3166 alpha-3 code such as 'CAN'", country)
     for name, value in (("start", start), ("end", end)):
@@ -184,7 +207,11 @@ def new_case(
             )
     if end and end < start:
         raise ParameterError.invalid("end", "new_case", f"a date on or after start ({start})", end)
-    cid = case or case_id(country, leader, start)
+    if population is not None and (
+        isinstance(population, bool) or not isinstance(population, int | float) or not 0 < population < 1e11
+    ):
+        raise ParameterError.invalid("population", "new_case", "a positive finite number of residents", population)
+    cid = check_id(case or case_id(country, leader, start), "case", "new_case")
     folder = Path(out)
     if excel is None:
         try:
@@ -208,7 +235,7 @@ def new_case(
         leader=leader,
         start=start,
         end=end,
-        population="" if population is None else f"{population:g}",
+        population="" if population is None else _number(population),
     )
     written = [
         atomic_write_text(folder / "cases.csv", _csv(list(CASE_COLUMNS), [list(row.values())])),

@@ -49,6 +49,7 @@ import numpy as np
 import pandas as pd
 
 from .errors import ParameterError
+from .progress import progress
 from .rules import item_rule, map_thresholds
 
 if TYPE_CHECKING:
@@ -98,10 +99,27 @@ def _check_ci_prob(ci_prob: float, caller: str) -> float:
     return float(ci_prob)
 
 
-def _check_n(n: int, name: str, caller: str, minimum: int = 2) -> int:
-    if not isinstance(n, int | np.integer) or isinstance(n, bool) or int(n) < minimum:
-        raise ParameterError.invalid(name, caller, f"an int of at least {minimum}", n)
+#: The most replicates or runs one call may draw (beyond it, intervals do not change).
+MAX_DRAWS = 100_000
+#: The most memory the arrays of draws of one call may take.
+MAX_DRAW_BYTES = 2 * 1024**3
+
+
+def _check_n(n: int, name: str, caller: str, minimum: int = 2, maximum: int = MAX_DRAWS) -> int:
+    if not isinstance(n, int | np.integer) or isinstance(n, bool) or not minimum <= int(n) <= maximum:
+        raise ParameterError.invalid(name, caller, f"an int from {minimum} to {maximum:,}", n)
     return int(n)
+
+
+def _check_memory(n_draws: int, per_draw: int, name: str, caller: str) -> None:
+    """Refuse a number of draws whose arrays would not fit the memory bound."""
+    need = n_draws * per_draw * 8
+    if need > MAX_DRAW_BYTES:
+        most = max(1, MAX_DRAW_BYTES // (per_draw * 8))
+        raise ParameterError(
+            f"The {name!r} parameter of {caller} asks for {n_draws:,} draws, whose results would take "
+            f"{need / 1024**3:.1f} GiB (the bound is {MAX_DRAW_BYTES / 1024**3:.0f} GiB). Use at most {most:,}."
+        )
 
 
 def rank_desc(values: np.ndarray, groups: np.ndarray | None = None) -> np.ndarray:
@@ -653,9 +671,10 @@ def bootstrap_replicates(
     n_boot = _check_n(n_boot, "n_boot", caller)
     gen, record = resolve_rng(rng, caller)
     cb = prep.codebook
+    n_u, n_i, n_d = prep.n_units, prep.n_ind, len(cb.dimensions)
+    _check_memory(n_boot, n_u * (n_i + n_d + 2), "n_boot", caller)
     d = _item_design(prep)
     specs = _measure_specs(prep, cb)
-    n_u, n_i, n_d = prep.n_units, prep.n_ind, len(cb.dimensions)
     groups = prep.units["year"].to_numpy(dtype=float, na_value=np.nan) if prep.by == "year" else None
     out_x = np.empty((n_boot, n_u, n_i))
     out_d = np.empty((n_boot, n_u, n_d))
@@ -671,7 +690,7 @@ def bootstrap_replicates(
     # depend on how the replicates are chunked
     gen_items, gen_meas = gen.spawn(2)
     meas_gens = gen_meas.spawn(len(specs))
-    for a in range(0, n_boot, chunk):
+    for a in progress(range(0, n_boot, chunk), desc="bootstrap", total=-(-n_boot // chunk), unit="chunk"):
         reps = min(chunk, n_boot - a)
         items = _items_batch(d, cb, n_u, reps, gen_items, coders, packed, ws, cats)
         meas = _measures_batch(specs, cb, n_u, reps, meas_gens) if fixed_meas is None else fixed_meas

@@ -21,7 +21,10 @@ def test_report_has_scores_trail_and_charts(tmp_path: Path, cases, evidence, mea
         "aa-one-2001-profile.png",
         "aa-one-2001-timeline.png",
         "aa-one-2001-ranking.png",
+        "aa-one-2001-trail.csv",
     }
+    trail = (tmp_path / "aa-one-2001-trail.csv").read_text()
+    assert trail.startswith("indicator,evidence_id,date,kind,title,code") and trail.count("\n") == 11
     md = (tmp_path / "aa-one-2001.md").read_text()
     assert "**Overall intensity: 1.96 (moderate)**" in md
     assert "### I-1 Legal institutional components: 2.83 (high)" in md
