@@ -25,7 +25,7 @@ import matplotlib.pyplot as plt
 
 import securitization as sec
 from securitization import plot
-from securitization.uncertainty import bootstrap
+from securitization import bootstrap
 
 data = sec.load()
 scores = bootstrap(sec.score(data), n_boot=1000, ci_prob=0.9, rng=2011)

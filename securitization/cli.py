@@ -11,21 +11,20 @@ import argparse
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
 
-from . import __version__
-from ._io import frame_to_csv
+from ._version import __version__
 from .codebook import Codebook, load_codebook
 from .errors import MissingDependencyError, SecuritizationError, ValidationError
-from .files import OutputFolder, atomic_write_text, guard_inputs
-from .progress import progress, quiet
+from .export import frame_to_csv
+from .files import atomic_write_text, guard_inputs
+from .outputs import analyse, new_case, write_charts, write_outputs, write_report
+from .progress import quiet
+from .rules import RULES, rule_names
+from .scoring import score
 from .tables import Dataset, load
 from .text import terminal_safe
-
-if TYPE_CHECKING:
-    from .reliability import Reliability
-    from .results import Scores
-    from .sensitivity import Sensitivity
+from .uncertainty import bootstrap, reliability, sensitivity
+from .uncertainty.method import NOMINAL
 
 __all__ = ["main"]
 
@@ -78,13 +77,10 @@ def _emit(text: str, out: str | None, inputs: Sequence[str] = ()) -> None:
 
 @_command
 def cmd_score(args: argparse.Namespace) -> int:
-    from .scoring import score
 
     ds = _dataset(args)
     scores = score(ds, by=args.by)
     if args.n_boot:
-        from .uncertainty import bootstrap
-
         scores = bootstrap(scores, n_boot=args.n_boot, ci_prob=args.ci_prob, rng=args.seed)
     _emit(scores.render(args.format, level=args.level), args.out, _inputs(ds, args))
     return 0
@@ -93,7 +89,6 @@ def cmd_score(args: argparse.Namespace) -> int:
 @_command
 def cmd_reliability(args: argparse.Namespace) -> int:
     """Inter-coder reliability (Krippendorff's alpha) per indicator, with the gate."""
-    from .reliability import reliability
 
     ds = _dataset(args)
     rel = reliability(
@@ -107,8 +102,6 @@ def cmd_reliability(args: argparse.Namespace) -> int:
 @_command
 def cmd_sensitivity(args: argparse.Namespace) -> int:
     """Rank uncertainty and Sobol indices over weights, item rules, aggregation, left-out indicators."""
-    from .scoring import score
-    from .sensitivity import sensitivity
 
     ds = _dataset(args)
     sa = sensitivity(
@@ -135,13 +128,10 @@ def cmd_sensitivity(args: argparse.Namespace) -> int:
 
 @_command
 def cmd_explain(args: argparse.Namespace) -> int:
-    from .scoring import score
 
     ds = _dataset(args)
     scores = score(ds, by="year" if args.year is not None else "case")
     if args.n_boot > 0:
-        from .uncertainty import bootstrap
-
         scores = bootstrap(scores, n_boot=args.n_boot, ci_prob=args.ci_prob, rng=args.seed)
     _out(scores.explain(args.case, args.indicator, year=args.year))
     return 0
@@ -156,80 +146,35 @@ def cmd_validate(args: argparse.Namespace) -> int:
     return 0
 
 
-def _analyse(ds: Dataset, args: argparse.Namespace) -> tuple[Scores, Scores, Reliability | None, Sensitivity | None]:
-    """Scores, the same with bootstrap intervals, reliability and sensitivity, all seeded."""
-    from .scoring import score
-
-    plain = score(ds)
-    scores, rel, sens = plain, None, None
-    if args.n_boot > 0:
-        from .reliability import reliability
-        from .uncertainty import bootstrap
-
-        scores = bootstrap(plain, n_boot=args.n_boot, ci_prob=args.ci_prob, rng=args.seed)
-        rel = reliability(ds, n_boot=args.n_boot, ci_prob=args.ci_prob, rng=args.seed)
-    if args.sensitivity_n > 0:
-        from .sensitivity import sensitivity
-
-        sens = sensitivity(plain, n=args.sensitivity_n, rng=args.seed, ci_prob=args.ci_prob)
-    return plain, scores, rel, sens
-
-
 @_command
 def cmd_run(args: argparse.Namespace) -> int:
-    """Score the cases and write every comparison output to a folder.
-
-    Tables (CSV, Markdown, LaTeX, JSON with the manifest) with bootstrap intervals, the
-    reliability and sensitivity tables, every chart with its index page, and a report per
-    case under ``reports/``.
-    """
-    from .charts import write_charts
-    from .report import write_report
-
-    ds = _dataset(args)
-    inputs = _inputs(ds, args)
-    folder = OutputFolder(args.out, protect=inputs)
-    out = folder.root
-    _, scores, rel, sens = _analyse(ds, args)
-    tables = [
-        ("scores.csv", scores.to_csv(level="wide")),
-        ("scores-indicators.csv", scores.to_csv(level="indicator")),
-        ("scores-dimensions.csv", scores.to_csv(level="dimension")),
-        ("scores-overall.csv", scores.to_csv(level="overall")),
-        ("scores.md", scores.to_markdown(level="wide")),
-        ("scores.tex", scores.to_latex(level="wide")),
-        ("scores.json", scores.to_json()),
-    ]
-    if rel is not None:
-        tables.append(("reliability.csv", frame_to_csv(rel.table, "%.6g")))
-    if sens is not None:
-        tables.append(("sensitivity.csv", frame_to_csv(sens.cases, "%.6g")))
-        tables.append(("sensitivity-runs.csv", frame_to_csv(sens.runs, "%.10g")))
-    targets = [(folder.path(name), text) for name, text in tables]  # every name checked before any write
-    written = [atomic_write_text(path, text) for path, text in targets]
-    charts = write_charts(scores, out, reliability=rel, sensitivity=sens, inputs=inputs)
-    written += [p for c in charts for p in c.files] + [out / "index.md"]
-    if args.reports:
-        for case in progress(scores.overall["case"].tolist(), desc="reports", unit="report"):
-            written += list(write_report(scores, str(case), folder.path("reports"), protect=inputs).files)
-    _out(scores)
-    _out(f"{len(written)} files written to {out} (charts listed in {out / 'index.md'})")
+    """Score the cases and write every comparison output to a folder (see :func:`~securitization.outputs.write_outputs`)."""
+    done = write_outputs(
+        _dataset(args),
+        args.out,
+        n_boot=args.n_boot,
+        sensitivity_n=args.sensitivity_n,
+        ci_prob=args.ci_prob,
+        seed=args.seed,
+        reports=args.reports,
+    )
+    _out(done.analysis.scores)
+    _out(done)
     return 0
 
 
 @_command
 def cmd_charts(args: argparse.Namespace) -> int:
     """Draw every comparison chart as PNG and SVG into a folder, with an index page."""
-    from .charts import write_charts
 
     ds = _dataset(args)
-    _, scores, rel, sens = _analyse(ds, args)
+    an = analyse(ds, n_boot=args.n_boot, sensitivity_n=args.sensitivity_n, ci_prob=args.ci_prob, seed=args.seed)
     charts = write_charts(
-        scores,
+        an.scores,
         args.out,
         formats=args.format,
-        reliability=rel,
-        sensitivity=sens,
+        reliability=an.reliability,
+        sensitivity=an.sensitivity,
         dpi=args.dpi,
         inputs=_inputs(ds, args),
     )
@@ -243,23 +188,18 @@ def cmd_charts(args: argparse.Namespace) -> int:
 @_command
 def cmd_report(args: argparse.Namespace) -> int:
     """Write the Markdown and HTML report of one case."""
-    from .report import write_report
-    from .scoring import score
 
     ds = _dataset(args)
     scores = score(ds)
     if args.n_boot > 0:
-        from .uncertainty import bootstrap
-
         scores = bootstrap(scores, n_boot=args.n_boot, ci_prob=args.ci_prob, rng=args.seed)
-    _out(write_report(scores, args.case, args.out))
+    _out(write_report(scores, args.case, args.out, protect=_inputs(ds, args)))
     return 0
 
 
 @_command
 def cmd_new_case(args: argparse.Namespace) -> int:
     """Write a ready-to-fill case folder."""
-    from .template import new_case
 
     made = new_case(
         country=args.country,
@@ -273,6 +213,16 @@ def cmd_new_case(args: argparse.Namespace) -> int:
         codebook=_codebook(args),
     )
     _out(made)
+    return 0
+
+
+@_command
+def cmd_rules(args: argparse.Namespace) -> int:
+    """List the registered rules of every kind (the names a codebook may use)."""
+    for kind, rules in RULES.items():
+        _out(f"{kind}:")
+        for name, rule in rules.items():
+            _out(f"  {name:<14} {rule.summary}")
     return 0
 
 
@@ -340,10 +290,15 @@ def _parser() -> argparse.ArgumentParser:
         "--item-rules",
         nargs="+",
         default=["weighted_mean", "median"],
-        choices=["nominal", "weighted_mean", "median", "max", "top_k_mean"],
+        choices=[NOMINAL, *rule_names("items")],
+        help=f"item rules to vary over ({NOMINAL!r}: the codebook's own)",
     )
     sp.add_argument(
-        "--aggregations", nargs="+", default=["arithmetic", "geometric"], choices=["arithmetic", "geometric"]
+        "--aggregations",
+        nargs="+",
+        default=["arithmetic", "geometric"],
+        choices=[NOMINAL, *rule_names("aggregation")],
+        help=f"aggregation rules to vary over ({NOMINAL!r}: the codebook's own)",
     )
     sp.add_argument("--no-leave-out", action="store_true", help="do not leave indicators out")
     sp.add_argument("--ci-prob", type=float, default=0.9, help="probability of the rank intervals (default 0.9)")
@@ -415,6 +370,8 @@ def _parser() -> argparse.ArgumentParser:
     sp.add_argument("--population", type=float, default=None, help="resident population (for per-capita measures)")
     sp.add_argument("--out", required=True, help="the folder to write")
     common(sp, paths=False)
+
+    sub.add_parser("rules", help="list the rules a codebook may name (coders, items, measures, aggregation)")
 
     sp = sub.add_parser("codebook", help="print the codebook for coders (Markdown)")
     common(sp, paths=False)

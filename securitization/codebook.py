@@ -18,13 +18,15 @@ import math
 import tomllib
 from collections import Counter
 from collections.abc import Mapping, Sequence
+from functools import partial
 from pathlib import Path
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
 from pydantic import ValidationError as PydanticValidationError
 
 from .errors import CodebookError, ParameterError, Problem
+from .rules import check_rule, get_rule
 from .text import CONTROL
 
 __all__ = [
@@ -42,9 +44,13 @@ __all__ = [
     "load_codebook",
 ]
 
-AggregationRuleName = Literal["arithmetic", "geometric", "median", "copeland"]
-ItemRuleName = Literal["weighted_mean", "median", "max", "top_k_mean"]
-CoderRuleName = Literal["median", "mean", "first"]
+# Rule names are checked against the registry (securitization.rules), so that a rule a user
+# registers can be named in a codebook like a built-in one.
+AggregationRuleName = Annotated[str, AfterValidator(partial(check_rule, "aggregation"))]
+ItemRuleName = Annotated[str, AfterValidator(partial(check_rule, "items"))]
+CoderRuleName = Annotated[str, AfterValidator(partial(check_rule, "coders"))]
+StatisticName = Annotated[str, AfterValidator(partial(check_rule, "statistic"))]
+MappingName = Annotated[str, AfterValidator(partial(check_rule, "mapping"))]
 
 
 #: Bounds that keep a codebook of absurd size from hanging validation.
@@ -133,8 +139,8 @@ class ItemRule(_Model):
 
     @model_validator(mode="after")
     def _k_for_top_k(self) -> ItemRule:
-        if self.rule == "top_k_mean" and self.k is None:
-            raise ValueError("rule 'top_k_mean' needs k (the number of top items to average)")
+        if "k" in get_rule("items", self.rule).params and self.k is None:
+            raise ValueError(f"rule {self.rule!r} needs k (the number of top items to average)")
         return self
 
 
@@ -143,10 +149,10 @@ class MeasureRule(_Model):
 
     measure: str = Field(min_length=1)
     label: str = ""
-    statistic: Literal["mean", "max", "last", "change"] = "mean"
+    statistic: StatisticName = "mean"
     per: Literal["population"] | None = None
     per_scale: float = Field(default=1.0, gt=0)
-    mapping: Literal["thresholds", "minmax", "reference"] = "thresholds"
+    mapping: MappingName = "thresholds"
     thresholds: tuple[float, ...] | None = None
     reference_case: str | None = None
     reference_level: float | None = None
@@ -154,13 +160,13 @@ class MeasureRule(_Model):
 
     @model_validator(mode="after")
     def _mapping_parameters(self) -> MeasureRule:
-        if self.mapping == "thresholds":
-            if not self.thresholds:
-                raise ValueError("mapping 'thresholds' needs a list of thresholds")
-            if any(b <= a for a, b in zip(self.thresholds, self.thresholds[1:], strict=False)):
-                raise ValueError(f"thresholds must increase strictly; got {list(self.thresholds)}")
-        if self.mapping == "reference" and not self.reference_case:
-            raise ValueError("mapping 'reference' needs reference_case")
+        params = get_rule("mapping", self.mapping).params
+        if "thresholds" in params and not self.thresholds:
+            raise ValueError(f"mapping {self.mapping!r} needs a list of thresholds")
+        if self.thresholds and any(b <= a for a, b in zip(self.thresholds, self.thresholds[1:], strict=False)):
+            raise ValueError(f"thresholds must increase strictly; got {list(self.thresholds)}")
+        if "reference_case" in params and not self.reference_case:
+            raise ValueError(f"mapping {self.mapping!r} needs reference_case")
         return self
 
 
@@ -367,7 +373,8 @@ class Codebook(_Model):
             if weights and ind.code in weights:
                 upd["weight"] = float(weights[ind.code])
             if item_rule is not None:
-                upd["items"] = ItemRule(rule=item_rule, k=ind.items.k or (3 if item_rule == "top_k_mean" else None))
+                needs_k = "k" in get_rule("items", item_rule, "Codebook.with_changes").params
+                upd["items"] = ItemRule(rule=item_rule, k=ind.items.k or (3 if needs_k else None))
             inds.append(ind.model_copy(update=upd))
         kept_dims = tuple(d for d in self.dimensions if d.code in {i.dimension for i in inds})
         agg = self.aggregation.model_copy(update=dict(aggregation or {}))

@@ -8,7 +8,7 @@ import pytest
 
 from securitization import score, validate_tables
 from securitization.cli import main
-from securitization.report import write_report
+from securitization.outputs.report import write_report
 
 
 def test_report_has_scores_trail_and_charts(tmp_path: Path, cases, evidence, measures) -> None:

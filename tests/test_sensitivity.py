@@ -10,7 +10,7 @@ import pytest
 
 from securitization import ParameterError, index_sensitivity, load, score, sensitivity, validate_tables
 from securitization.cli import main
-from securitization.sensitivity import _design, _Factor, _sobol, normalise_minmax
+from securitization.uncertainty.method import _design, _Factor, _sobol, normalise_minmax
 
 from .test_uncertainty import synthetic, synthetic_cases
 
@@ -127,7 +127,7 @@ def test_monte_carlo_mode(bundled) -> None:
     [
         ({"n": 1}, "n"),
         ({"weight_noise": 1.5}, "weight_noise"),
-        ({"aggregations": ("copeland",)}, "aggregations"),
+        ({"aggregations": ("harmonic",)}, "aggregations"),
         ({"item_rules": ("mode",)}, "item_rules"),
         ({"ci_prob": 2}, "ci_prob"),
     ],

@@ -28,54 +28,31 @@ software version in the files; the SVG ids are salted with a constant).
 from __future__ import annotations
 
 import hashlib
-import io
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from functools import partial
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any
 
-import matplotlib as mpl
-import matplotlib.style
 import pandas as pd
-from matplotlib.backends.backend_agg import FigureCanvasAgg
-from matplotlib.figure import Figure
 
-from . import plot
-from .errors import ParameterError
-from .files import OutputFolder, atomic_write_bytes, atomic_write_text
-from .progress import progress
-from .results import Scores
-from .text import md_text
+from .. import plot
+from ..errors import ParameterError
+from ..files import OutputFolder, atomic_write_bytes, atomic_write_text
+from ..progress import progress
+from ..scoring import Scores
+from ..text import md_text
+from .render import ImageFormat, check_dpi, render
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
 
-__all__ = ["Chart", "chart_specs", "write_charts"]
+__all__ = ["MAX_COUNTRY_CHARTS", "Chart", "ChartSpec", "chart_specs", "write_charts"]
 
-ImageFormat = Literal["png", "svg", "pdf"]
 #: Per-country profiles and timelines are drawn for at most this many countries (the first
 #: in the scores' order); draw others with :mod:`securitization.plot` directly.
 MAX_COUNTRY_CHARTS = 12
-#: Bounds of the PNG resolution (dots per inch).
-MIN_DPI, MAX_DPI = 10, 1200
-
-#: Settings that make the files reproducible and readable, applied on matplotlib's defaults.
-RC: dict[str, Any] = {
-    "svg.hashsalt": "securitization",
-    "svg.fonttype": "path",
-    "pdf.fonttype": 42,
-    "font.family": "DejaVu Sans",
-    "figure.dpi": 100,
-    "savefig.facecolor": "white",
-    "axes.titleweight": "bold",
-}
-_META: dict[str, dict[str, str | None]] = {
-    "png": {"Software": None},
-    "svg": {"Date": None, "Creator": "securitization"},
-    "pdf": {"CreationDate": None, "ModDate": None, "Creator": "securitization", "Producer": "securitization"},
-}
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -101,10 +78,6 @@ class Chart:
 
     def __str__(self) -> str:
         return f"{self.name}: {self.title} ({', '.join(p.name for p in self.files)})"
-
-
-def _legend_rows(n: int) -> int:
-    return n if n <= 4 else -(-n // 2)
 
 
 def _slug(text: str) -> str:
@@ -155,7 +128,6 @@ def chart_specs(
         raise ParameterError.invalid("scores", "chart_specs", "a Scores object (from securitization.score)", scores)
     cb = scores.codebook
     units = scores.units
-    n_units = len(units)
     all_countries = list(dict.fromkeys(units["country"]))
     countries = all_countries[:MAX_COUNTRY_CHARTS]  # per-country charts: a bounded gallery
     has_iv = "lo" in scores.overall.columns
@@ -170,7 +142,7 @@ def chart_specs(
                 "Cases without an overall score are listed as missing with their coverage." + iv_text
             ),
             draw=partial(plot.plot_ranking, scores),
-            figsize=(8.5, 0.42 * n_units + 1.9),
+            figsize=plot.ranking_size(scores),
         ),
         ChartSpec(
             name="heatmap",
@@ -181,7 +153,7 @@ def chart_specs(
                 "(no evidence), never counted as 0."
             ),
             draw=partial(plot.plot_heatmap, scores),
-            figsize=(1.05 * (len(cb.indicators) + len(cb.dimensions) + 1) + 3.4, 0.72 * n_units + 2.4),
+            figsize=plot.heatmap_size(scores),
         ),
     ]
     if len(cb.dimensions) >= 2:
@@ -195,7 +167,7 @@ def chart_specs(
                     f"{x} is more securitized than {y}: the gap between law and practice stands out." + iv_text
                 ),
                 draw=partial(plot.plot_map, scores),
-                figsize=(7.5, 7.8),
+                figsize=plot.map_size(scores),
             )
         )
     specs.append(
@@ -205,7 +177,7 @@ def chart_specs(
             caption="Indicator profile of every case with a score (radar; centre = "
             f"{cb.scale.min}, rim = {cb.scale.max}). A gap in an outline is a missing indicator.",
             draw=partial(plot.plot_profile, scores),
-            figsize=plot.profile_size(_legend_rows(int(scores.overall["score"].notna().sum()))),
+            figsize=plot.profile_size(scores),
             polar=True,
         )
     )
@@ -218,7 +190,7 @@ def chart_specs(
                     title=f"Indicator profiles: {c}",
                     caption=f"Indicator profiles of the cases of {c} (radar). A gap is a missing indicator.",
                     draw=partial(plot.plot_profile, scores, cases=cases, title=f"Indicator profiles: {c}"),
-                    figsize=plot.profile_size(_legend_rows(len(cases))),
+                    figsize=plot.profile_size(scores, cases=cases),
                     polar=True,
                 )
             )
@@ -235,11 +207,10 @@ def chart_specs(
                     "coloured by their code; each case's term is shaded."
                 ),
                 draw=partial(plot.plot_timeline, scores, countries=[c], title=f"Evidence timeline: {c}"),
-                figsize=(11.0, 0.5 * (len(cb.indicators) + 0.8) + 2.0),
+                figsize=plot.timeline_size(scores, countries=[c]),
             )
         )
-    all_obs = scores.prepared.data.measures if scores.prepared is not None else scores.measures
-    counts = all_obs.drop_duplicates(["country", "measure", "period"]).groupby("measure").size()
+    counts = scores.observations.drop_duplicates(["country", "measure", "period"]).groupby("measure").size()
     for measure in plot.available_measures(scores):
         if counts.get(measure, 0) < 2:
             continue
@@ -253,7 +224,7 @@ def chart_specs(
                     "shaded. " + ("Used in scoring." if used else "Context: not used by the codebook's rules.")
                 ),
                 draw=partial(plot.plot_measure, scores, measure),
-                figsize=(9.0, 4.8),
+                figsize=plot.measure_size(scores, measure),
             )
         )
     if sensitivity is not None or {"rank_lo", "rank_hi"} <= set(scores.overall.columns):
@@ -269,13 +240,12 @@ def chart_specs(
                     source,
                     title="Rank intervals" + (" under the sensitivity analysis" if sensitivity is not None else ""),
                 ),
-                figsize=(8.0, 0.45 * n_units + 1.9),
+                figsize=plot.rank_intervals_size(source),
             )
         )
     if reliability is not None:
         own = getattr(reliability, "min_alpha", None)
         gate = min_alpha if min_alpha is not None else (own if isinstance(own, int | float) else cb.min_alpha)
-        n_rel = len(plot._as_frame(reliability, "chart_specs", "reliability"))
         specs.append(
             ChartSpec(
                 name="reliability",
@@ -283,25 +253,10 @@ def chart_specs(
                 caption=f"Krippendorff's alpha per indicator against the gate α = {gate:g}; flagged indicators "
                 "are below it.",
                 draw=partial(plot.plot_reliability, reliability, min_alpha=gate),
-                figsize=plot.reliability_size(n_rel),
+                figsize=plot.reliability_size(reliability),
             )
         )
     return _unique_names(specs)
-
-
-def _render(spec: ChartSpec, formats: Sequence[ImageFormat], dpi: float) -> dict[str, bytes]:
-    with mpl.rc_context():
-        matplotlib.style.use(["default", RC])
-        fig = Figure(figsize=spec.figsize, layout="constrained")
-        FigureCanvasAgg(fig)
-        ax = fig.add_subplot(projection="polar" if spec.polar else None)
-        spec.draw(ax=ax)
-        out: dict[str, bytes] = {}
-        for fmt in formats:
-            buf = io.BytesIO()
-            fig.savefig(buf, format=fmt, dpi=dpi, metadata=_META[fmt])
-            out[fmt] = buf.getvalue()
-    return out
 
 
 def write_charts(
@@ -349,11 +304,9 @@ def write_charts(
     if not isinstance(scores, Scores):
         raise ParameterError.invalid("scores", "write_charts", "a Scores object (from securitization.score)", scores)
     formats = tuple(formats)
-    bad = [f for f in formats if f not in _META]
-    if bad or not formats:
+    if not formats or any(f not in ("png", "svg", "pdf") for f in formats):
         raise ParameterError.invalid("formats", "write_charts", "a non-empty list of 'png', 'svg', 'pdf'", formats)
-    if isinstance(dpi, bool) or not isinstance(dpi, int | float) or not MIN_DPI <= dpi <= MAX_DPI:
-        raise ParameterError.invalid("dpi", "write_charts", f"a number from {MIN_DPI} to {MAX_DPI}", dpi)
+    dpi = check_dpi(dpi, "write_charts")
     folder = OutputFolder(out, protect=[*inputs, *scores.input_paths])
     specs = chart_specs(scores, reliability=reliability, sensitivity=sensitivity, min_alpha=min_alpha)
     targets: dict[tuple[str, str], Path] = {
@@ -362,7 +315,7 @@ def write_charts(
     index = folder.path("index.md")
     charts = []
     for spec in progress(specs, desc="charts", unit="chart"):
-        images = _render(spec, formats, dpi)
+        images = render(spec.draw, spec.figsize, formats=formats, dpi=dpi, polar=spec.polar)
         files = [atomic_write_bytes(targets[spec.name, fmt], data) for fmt, data in images.items()]
         charts.append(Chart(name=spec.name, title=spec.title, caption=spec.caption, files=tuple(files)))
     atomic_write_text(index, _index(scores, charts))

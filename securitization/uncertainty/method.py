@@ -45,90 +45,42 @@ from __future__ import annotations
 import warnings
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Literal
+from typing import Any, Literal
 
 import numpy as np
 import pandas as pd
 
-from .errors import ParameterError
-from .progress import progress
-from .uncertainty import RngLike, _check_ci_prob, _check_memory, _check_n, rank_desc, resolve_rng
-
-if TYPE_CHECKING:
-    from .codebook import Codebook
-    from .results import Scores
-    from .tables import Dataset
+from ..codebook import Codebook
+from ..errors import ParameterError
+from ..progress import progress
+from ..rules import RuleKind, get_rule, rule_names
+from ..scoring import Scores, score
+from ..scoring.engine import Aggregator, aggregate, blend, indicator_matrix, items_scores
+from ..tables import Dataset, validate_tables
+from .draws import RngLike, check_ci_prob, check_memory, check_n, prepared_of, rank_desc, resolve_rng
 
 __all__ = ["Sensitivity", "index_sensitivity", "normalise_minmax", "sensitivity"]
 
-Aggregation = Literal["arithmetic", "geometric"]
-_AGGREGATIONS: tuple[str, ...] = ("arithmetic", "geometric")
-_ITEM_RULES: tuple[str, ...] = ("nominal", "weighted_mean", "median", "max", "top_k_mean")
+#: The option that stands for the codebook's own rules (item rules, or aggregation rules).
+NOMINAL = "nominal"
+
+
+def _levels(aggregator: Aggregator, name: str) -> tuple[str, str]:
+    """The (dimension, overall) aggregation rules of an option: ``nominal`` keeps the codebook's."""
+    return (aggregator.dimension, aggregator.overall) if name == NOMINAL else (name, name)
+
+
+def _options(kind: RuleKind, values: Sequence[str], param: str, caller: str) -> tuple[str, ...]:
+    """The options of a factor: ``nominal`` or registered rule names, each once."""
+    allowed = (NOMINAL, *rule_names(kind))
+    opts = tuple(dict.fromkeys(values)) if isinstance(values, list | tuple) else ()
+    if not opts or any(v not in allowed for v in opts):
+        raise ParameterError.invalid(param, caller, f"a non-empty list of {list(allowed)}", values)
+    return opts
+
+
 #: Runs x units x indicators values processed at once (about ten arrays of this size).
 _CHUNK_ELEMENTS = 1 << 22
-
-
-@dataclass(frozen=True)
-class _Structure:
-    """How indicators aggregate: weights, dimension membership and rules' parameters."""
-
-    codes: tuple[str, ...]
-    weights: np.ndarray  # (K,)
-    dim_of: np.ndarray  # (K,)
-    dim_codes: tuple[str, ...]
-    dim_weights: np.ndarray  # (D,)
-    overall_from: str
-    min_coverage: float
-    offset: float
-
-
-def _combine(
-    v: np.ndarray, present: np.ndarray, w: np.ndarray, geo: np.ndarray, s: _Structure
-) -> tuple[np.ndarray, np.ndarray]:
-    """Weighted arithmetic or geometric mean over the last axis; v (R, U, k), w (R, k)."""
-    total = w.sum(axis=-1)  # (R,)
-    if present.all():  # the common case: no missing indicator, no (R, U, k) weight array
-        den = np.broadcast_to(total[:, None], v.shape[:-1])
-        safe = np.where(den > 0, den, 1.0)
-        with np.errstate(invalid="ignore", divide="ignore"):
-            out = np.einsum("ruk,rk->ru", v, w) / safe
-            if geo.any():
-                g = np.flatnonzero(geo)
-                logs = np.log(np.maximum(v[g] + s.offset, 1e-300))
-                out[g] = np.exp(np.einsum("ruk,rk->ru", logs, w[g]) / safe[g]) - s.offset
-            cov = den / np.where(total > 0, total, 1.0)[:, None]
-    else:
-        wp = np.where(present, w[:, None, :], 0.0)
-        den = wp.sum(axis=-1)
-        safe = np.where(den > 0, den, 1.0)
-        with np.errstate(invalid="ignore", divide="ignore"):
-            out = np.einsum("ruk,ruk->ru", wp, v) / safe
-            if geo.any():
-                g = np.flatnonzero(geo)
-                wg = wp[g]
-                logs = np.where(wg > 0, np.log(np.maximum(v[g] + s.offset, 1e-300)), 0.0)
-                out[g] = np.exp(np.einsum("ruk,ruk->ru", wg, logs) / safe[g]) - s.offset
-            cov = den / np.where(total > 0, total, 1.0)[:, None]
-    ok = (den > 0) & (cov >= s.min_coverage - 1e-12) & (total > 0)[:, None]
-    return np.where(ok, out, np.nan), total > 0
-
-
-def _aggregate_runs(x: np.ndarray, w: np.ndarray, geo: np.ndarray, s: _Structure) -> np.ndarray:
-    """Overall scores (R, U) of runs with indicator values x (R, U, K) and weights w (R, K)."""
-    present = ~np.isnan(x)
-    xv = np.where(present, x, 0.0)
-    if s.overall_from == "indicators":
-        return _combine(xv, present, w, geo, s)[0]
-    dims, active = [], []
-    for d in range(len(s.dim_codes)):
-        sel = s.dim_of == d
-        val, act = _combine(xv[..., sel], present[..., sel], w[:, sel], geo, s)
-        dims.append(val)
-        active.append(act)
-    dv = np.stack(dims, axis=-1)
-    dw = s.dim_weights[None, :] * np.stack(active, axis=-1)
-    dp = ~np.isnan(dv)
-    return _combine(np.where(dp, dv, 0.0), dp, dw, geo, s)[0]
 
 
 # --- the result ---------------------------------------------------------------------------
@@ -196,8 +148,8 @@ class Sensitivity:
         r = self.runs.iloc[run]
         cb = self.codebook
         weights = {c: float(r[f"weight:{c}"]) for c in cb.indicator_codes if c != r["leave_out"]}
-        rule = None if r["item_rule"] == "nominal" else r["item_rule"]
-        agg = {"dimension": r["aggregation"], "overall": r["aggregation"]} if r["aggregation"] != "nominal" else None
+        rule = None if r["item_rule"] == NOMINAL else r["item_rule"]
+        agg = {"dimension": r["aggregation"], "overall": r["aggregation"]} if r["aggregation"] != NOMINAL else None
         drop = [r["leave_out"]] if r["leave_out"] else []
         return cb.with_changes(weights=weights, item_rule=rule, aggregation=agg, drop=drop)
 
@@ -208,9 +160,6 @@ class Sensitivity:
         with the run's codebook. ``replay(run).overall["score"]`` equals
         ``run_scores[run]``.
         """
-        from .scoring import score
-        from .tables import validate_tables
-
         cb = self.codebook_of(run)
         if self.data is None or len(self.data.raw) != 3:
             raise ParameterError.invalid(
@@ -318,7 +267,8 @@ def _run(
     *,
     x_by_rule: np.ndarray,
     rule_names: tuple[str, ...],
-    structure: _Structure,
+    aggregator: Aggregator,
+    codes: tuple[str, ...],
     aggregations: tuple[str, ...],
     weight_noise: float,
     leave_out: bool,
@@ -335,8 +285,7 @@ def _run(
     by: Literal["case", "year"] = "case",
 ) -> Sensitivity:
     gen, record = resolve_rng(rng, caller)
-    s = structure
-    k = len(s.codes)
+    k = len(codes)
     factors: list[_Factor] = []
     if weight_noise > 0:
         factors.append(_Factor("weights", k))
@@ -345,13 +294,13 @@ def _run(
     if len(aggregations) > 1:
         factors.append(_Factor("aggregation", 1, aggregations))
     if leave_out:
-        factors.append(_Factor("leave_out", 1, ("", *s.codes)))
+        factors.append(_Factor("leave_out", 1, ("", *codes)))
     n_units = len(units)
-    _check_memory(n * (len(factors) + 2 if sobol else 1), 2 * n_units + k + 4, "n", caller)
+    check_memory(n * (len(factors) + 2 if sobol else 1), 2 * n_units + k + 4, "n", caller)
     u, blocks = _design(factors, n, gen, sobol)
     n_runs = u.shape[0]
     # map the uniforms to the choices
-    w = np.broadcast_to(s.weights, (n_runs, k)).copy()
+    w = np.broadcast_to(aggregator.weights, (n_runs, k)).copy()
     rule_idx = np.zeros(n_runs, dtype=np.intp)
     agg_idx = np.zeros(n_runs, dtype=np.intp)
     left = np.full(n_runs, -1, dtype=np.intp)
@@ -367,18 +316,26 @@ def _run(
         else:
             left = _pick(part[:, 0], k + 1) - 1
         col += f.columns
-    w_eff = w.copy()
+    w_eff = w.copy()  # a left-out indicator weighs nothing
     w_eff[np.arange(n_runs)[left >= 0], left[left >= 0]] = 0.0
-    geo = np.array([a == "geometric" for a in aggregations])[agg_idx]
     n_u = x_by_rule.shape[1]
     nominal_rank = rank_desc(nominal_score, groups)
     scores = np.empty((n_runs, n_u))
     ranks = np.empty((n_runs, n_u))
-    chunk = max(1, min(n_runs, _CHUNK_ELEMENTS // max(n_u * k, 1)))
+    levels = [_levels(aggregator, name) for name in aggregations]
+    panel = any(get_rule("aggregation", r).panel for lv in levels for r in lv)
+    per_run = n_u * k * (n_u if panel else 1)  # a panel rule compares every pair of units
+    chunk = max(1, min(n_runs, _CHUNK_ELEMENTS // max(per_run, 1)))
     for a in progress(range(0, n_runs, chunk), desc="sensitivity", total=-(-n_runs // chunk), unit="chunk"):
         b = min(n_runs, a + chunk)
         x = x_by_rule[rule_idx[a:b]]
-        sc = _aggregate_runs(x, w_eff[a:b], geo[a:b], s)
+        sc = np.empty((b - a, n_u))
+        for j, (dim_rule, overall_rule) in enumerate(levels):  # the runs of each aggregation choice
+            sel = np.flatnonzero(agg_idx[a:b] == j)
+            if len(sel):
+                sc[sel] = aggregate(
+                    x[sel], aggregator, weights=w_eff[a:b][sel], dimension=dim_rule, overall=overall_rule
+                )[2]
         scores[a:b] = sc
         ranks[a:b] = rank_desc(sc, groups)
     with warnings.catch_warnings():
@@ -399,8 +356,8 @@ def _run(
     runs = pd.DataFrame({"run": np.arange(n_runs), "block": blocks})
     runs["item_rule"] = np.array(rule_names, dtype=object)[rule_idx]
     runs["aggregation"] = np.array(aggregations, dtype=object)[agg_idx]
-    runs["leave_out"] = np.array(("", *s.codes), dtype=object)[left + 1]
-    for j, c in enumerate(s.codes):
+    runs["leave_out"] = np.array(("", *codes), dtype=object)[left + 1]
+    for j, c in enumerate(codes):
         runs[f"weight:{c}"] = w[:, j]
     runs["mean_abs_shift"] = shift_run
     sob = pd.DataFrame(columns=["output", "case", "factor", "S1", "ST"])
@@ -455,13 +412,11 @@ def _run(
 def _check_common(
     n: int, weight_noise: float, aggregations: Sequence[str], ci_prob: float, caller: str
 ) -> tuple[int, float, tuple[str, ...], float]:
-    n = _check_n(n, "n", caller)
+    n = check_n(n, "n", caller)
     if not isinstance(weight_noise, float | int) or isinstance(weight_noise, bool) or not 0 <= weight_noise < 1:
         raise ParameterError.invalid("weight_noise", caller, "a number in [0, 1)", weight_noise)
-    aggs = tuple(aggregations)
-    if not aggs or any(a not in _AGGREGATIONS for a in aggs):
-        raise ParameterError.invalid("aggregations", caller, f"a non-empty list of {list(_AGGREGATIONS)}", aggregations)
-    return n, float(weight_noise), aggs, _check_ci_prob(ci_prob, caller)
+    aggs = _options("aggregation", aggregations, "aggregations", caller)
+    return n, float(weight_noise), aggs, check_ci_prob(ci_prob, caller)
 
 
 def sensitivity(
@@ -471,7 +426,7 @@ def sensitivity(
     rng: RngLike = None,
     weight_noise: float = 0.25,
     item_rules: Sequence[str] = ("weighted_mean", "median"),
-    aggregations: Sequence[Aggregation] = ("arithmetic", "geometric"),
+    aggregations: Sequence[str] = ("arithmetic", "geometric"),
     leave_out: bool = True,
     sobol: bool = True,
     ci_prob: float = 0.9,
@@ -491,11 +446,15 @@ def sensitivity(
         Indicator weights are multiplied by a uniform factor in ``[1 - noise, 1 + noise]``;
         0 keeps the codebook's weights.
     item_rules
-        Item rules to choose from (``"nominal"``: the codebook's own rules).
+        Item rules to choose from: registered item rule names, or ``"nominal"`` for the
+        codebook's own rules.
     aggregations
-        Aggregation rules to choose from; a run applies its rule at both levels
-        (indicators to dimensions, dimensions to overall), with the codebook's weights,
-        ``min_coverage`` and geometric offset.
+        Aggregation rules to choose from: registered aggregation rule names (a run applies
+        its rule at both levels, indicators to dimensions and dimensions to overall), or
+        ``"nominal"`` for the codebook's own rules; always with the codebook's weights,
+        ``min_coverage`` and geometric offset. With ``weight_noise=0``, the nominal item
+        rules and aggregation and no leave-out, every run reproduces
+        :func:`~securitization.scoring.score`.
     leave_out
         Also leave out no indicator or one indicator.
     sobol
@@ -516,28 +475,24 @@ def sensitivity(
     >>> sorted(sa.sobol["factor"].unique())
     ['aggregation', 'item_rule', 'leave_out', 'weights']
     """
-    from .scoring import blend, items_scores, measure_table, measures_scores
-    from .uncertainty import _prepared
-
     caller = "sensitivity"
-    prep = _prepared(scores, caller)
+    prep = prepared_of(scores, caller)
     n, weight_noise, aggs, ci_prob = _check_common(n, weight_noise, aggregations, ci_prob, caller)
-    rules = tuple(dict.fromkeys(item_rules))
-    if not rules or any(r not in _ITEM_RULES for r in rules):
-        raise ParameterError.invalid("item_rules", caller, f"a non-empty list of {list(_ITEM_RULES)}", item_rules)
+    rules = _options("items", item_rules, "item_rules", caller)
     cb = prep.codebook
-    meas = measures_scores(prep, measure_table(prep, cb))
+    _, meas, _, _ = indicator_matrix(prep)
+    ia = prep.item_arrays
     xs = []
     for r in rules:
-        rcb = cb if r == "nominal" else cb.with_changes(item_rule=r)  # type: ignore[arg-type]
-        xs.append(blend(items_scores(prep, codebook=rcb), meas, cb))
-    structure = _structure_of(cb)
+        rcb = cb if r == NOMINAL else cb.with_changes(item_rule=r)
+        xs.append(blend(items_scores(ia.cell, ia.ind, ia.code, ia.weight, prep.n_units, rcb), meas, cb))
     keys = ["case", "year"] if prep.by == "year" else ["case"]
     groups = prep.units["year"].to_numpy(dtype=float, na_value=np.nan) if prep.by == "year" else None
     out = _run(
         x_by_rule=np.stack(xs),
         rule_names=rules,
-        structure=structure,
+        aggregator=Aggregator.from_codebook(cb),
+        codes=cb.indicator_codes,
         aggregations=aggs,
         weight_noise=weight_noise,
         leave_out=leave_out,
@@ -554,20 +509,6 @@ def sensitivity(
         by=prep.by,
     )
     return out
-
-
-def _structure_of(cb: Codebook) -> _Structure:
-    dims = cb.dimension_codes
-    return _Structure(
-        codes=cb.indicator_codes,
-        weights=np.array([i.weight for i in cb.indicators], dtype=float),
-        dim_of=np.array([dims.index(i.dimension) for i in cb.indicators], dtype=np.intp),
-        dim_codes=dims,
-        dim_weights=np.array([d.weight for d in cb.dimensions], dtype=float),
-        overall_from=cb.aggregation.overall_from,
-        min_coverage=cb.aggregation.min_coverage,
-        offset=cb.aggregation.geometric_offset,
-    )
 
 
 def normalise_minmax(data: pd.DataFrame, lo: float = 1.0, hi: float = 100.0) -> pd.DataFrame:
@@ -597,7 +538,7 @@ def index_sensitivity(
     n: int = 256,
     rng: RngLike = None,
     weight_noise: float = 0.25,
-    aggregations: Sequence[Aggregation] = ("arithmetic", "geometric"),
+    aggregations: Sequence[str] = ("arithmetic", "geometric"),
     leave_out: bool = False,
     sobol: bool = True,
     ci_prob: float = 0.9,
@@ -636,23 +577,26 @@ def index_sensitivity(
     if (w <= 0).any():
         raise ParameterError.invalid("weights", caller, "positive weights", dict(weights or {}))
     x = normalise_minmax(data, *normalise) if normalise is not None else data.astype(float)
-    structure = _Structure(
-        codes=codes,
+    aggregator = Aggregator(
         weights=w,
         dim_of=np.array([pillars.index(str(groups[c])) for c in codes], dtype=np.intp),
-        dim_codes=pillars,
         dim_weights=np.ones(len(pillars)),
+        dimension=aggs[0] if aggs[0] != NOMINAL else "arithmetic",
+        overall=aggs[0] if aggs[0] != NOMINAL else "arithmetic",
         overall_from="dimensions",
         min_coverage=0.0,
         offset=0.0,
+        lo=float(np.nanmin(x.to_numpy(dtype=float))) if x.notna().any().any() else 0.0,
+        hi=float(np.nanmax(x.to_numpy(dtype=float))) if x.notna().any().any() else 1.0,
     )
     arr = x.to_numpy(dtype=float)
-    nominal = _aggregate_runs(arr[None], w[None], np.array([aggs[0] == "geometric"]), structure)[0]
+    nominal = aggregate(arr[None], aggregator)[2][0]
     units = pd.DataFrame({"case": [str(i) for i in data.index], "label": [str(i) for i in data.index]})
     return _run(
         x_by_rule=arr[None],
-        rule_names=("nominal",),
-        structure=structure,
+        rule_names=(NOMINAL,),
+        aggregator=aggregator,
+        codes=codes,
         aggregations=aggs,
         weight_noise=weight_noise,
         leave_out=leave_out,

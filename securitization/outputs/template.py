@@ -18,12 +18,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .codebook import Codebook, load_codebook
-from .errors import ParameterError
-from .files import atomic_write_bytes, atomic_write_text, check_id
-from .periods import parse_date
-from .tables import CASE_COLUMNS, EVIDENCE_COLUMNS, MEASURE_COLUMNS
-from .text import CONTROL, csv_cell
+from ..codebook import Codebook, load_codebook
+from ..errors import ParameterError
+from ..files import atomic_write_bytes, atomic_write_text, check_id
+from ..periods import parse_date
+from ..tables import CASE_COLUMNS, EVIDENCE_COLUMNS, MEASURE_COLUMNS
+from ..text import CONTROL, csv_cell
 
 __all__ = ["NewCase", "case_id", "coding_guide", "new_case"]
 
@@ -97,7 +97,8 @@ def coding_guide(codebook: Codebook, case: str, label: str) -> str:
         "`summary` in your words, the `source` citation (never empty), the `url` and a verbatim `quote` if you have them.",
         "3. Read the indicator's anchors below and give the level whose anchor best describes what this item shows "
         "on this indicator (`code`).",
-        "4. Set `weight`: 1 ordinary, 2 major, 3 landmark for the case on that indicator. Put your `coder` id.",
+        f"4. Set `weight` ({cb.importance.describe()}) for the case on that indicator; "
+        f"empty means {cb.importance.default:g}. Put your `coder` id.",
         "5. Quantitative series go to `measures.csv` (country, indicator, measure, period such as FY2019 or "
         "2019, value, unit, source).",
         "6. Check with `securitization validate <folder>`: every problem is listed with row and column.",
@@ -130,7 +131,7 @@ def _xlsx(path: Path, codebook: Codebook, case: str) -> bytes:
         "indicator": list(codebook.indicator_codes),
         "kind": list(codebook.kinds),
         "code": [str(v) for v in codebook.scale.values],
-        "weight": ["1", "2", "3"],
+        "weight": [str(k) for k in sorted(codebook.importance.labels)],
     }
     for j, (name, values) in enumerate(columns.items(), start=1):
         letter = chr(ord("A") + j - 1)

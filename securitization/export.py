@@ -1,4 +1,4 @@
-"""Small table renderers (Markdown, LaTeX) with no extra dependency; text from data escaped."""
+"""Tables as text: CSV (formulas made inert), Markdown and LaTeX (text from data escaped)."""
 
 from __future__ import annotations
 
@@ -6,17 +6,9 @@ import math
 
 import pandas as pd
 
-from .files import atomic_write_bytes, atomic_write_text, guard_inputs
 from .text import md_text, neutralise_frame
 
-__all__ = [
-    "atomic_write_bytes",
-    "atomic_write_text",
-    "frame_to_csv",
-    "frame_to_latex",
-    "frame_to_markdown",
-    "guard_inputs",
-]
+__all__ = ["frame_to_csv", "frame_to_latex", "frame_to_markdown"]
 
 
 def frame_to_csv(frame: pd.DataFrame, float_format: str = "%.6g") -> str:

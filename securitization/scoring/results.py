@@ -20,18 +20,17 @@ import json
 from dataclasses import dataclass, field, replace
 from functools import cached_property
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal
+from typing import Any, Literal
 
 import numpy as np
 import pandas as pd
 
-from ._io import frame_to_csv, frame_to_latex, frame_to_markdown
-from .codebook import Codebook
-from .errors import ParameterError
-from .files import atomic_write_text, guard_inputs
-
-if TYPE_CHECKING:
-    from .scoring import Prepared
+from ..codebook import Codebook
+from ..errors import ParameterError
+from ..export import frame_to_csv, frame_to_latex, frame_to_markdown
+from ..files import atomic_write_text, guard_inputs
+from ..rules import get_rule
+from .prepare import Prepared
 
 __all__ = ["Explanation", "Scores"]
 
@@ -102,23 +101,6 @@ class Explanation:
         return "\n".join(lines)
 
 
-def _distinct_per_cell(cell: np.ndarray, code: np.ndarray, n_codes: int, n_rows: np.ndarray) -> np.ndarray:
-    """The number of distinct codes (of ``n_codes``) in each cell (``n_rows`` rows per cell)."""
-    n_cells = len(n_rows)
-    if not len(cell) or n_codes <= 1:
-        return (n_rows > 0).astype(int) * min(n_codes, 1)
-    key = cell * n_codes
-    key += code
-    if n_cells * n_codes <= 20_000_000:  # a presence table
-        present = np.bincount(key, minlength=n_cells * n_codes) > 0
-        return present.reshape(n_cells, n_codes).sum(axis=1)
-    return np.bincount((pd.unique(key) // n_codes).astype(np.intp), minlength=n_cells)
-
-
-def _rank(values: pd.Series) -> pd.Series:
-    return values.rank(ascending=False, method="min").astype("Int64")
-
-
 @dataclass(frozen=True, kw_only=True)
 class Scores:
     """Scores of every case (or case-year): tables, trail and manifest. See the module doc."""
@@ -130,6 +112,7 @@ class Scores:
     overall: pd.DataFrame
     measures: pd.DataFrame = field(repr=False)
     measure_scores: pd.DataFrame = field(repr=False)
+    observations: pd.DataFrame = field(repr=False)
     units: pd.DataFrame = field(repr=False)
     manifest: dict[str, Any] = field(repr=False)
     prepared: Prepared | None = field(default=None, repr=False)
@@ -148,101 +131,11 @@ class Scores:
         ia = prep.item_arrays
         wsum = np.bincount(ia.cell, weights=ia.weight, minlength=prep.n_units * prep.n_ind)
         trail["share"] = ia.weight / wsum[ia.cell]
-        weighted_mean = np.array([i.items.rule == "weighted_mean" for i in cb.indicators] + [False])
-        trail["contribution"] = np.where(weighted_mean[ia.ind], trail["share"] * ia.code, np.nan)
+        additive = np.array([get_rule("items", i.items.rule).additive for i in cb.indicators] + [False])
+        trail["contribution"] = np.where(additive[ia.ind], trail["share"] * ia.code, np.nan)
         if prep.by == "year":
             trail["year"] = self.units["year"].to_numpy()[ia.uid]
         return trail
-
-    # --- construction ---------------------------------------------------------------
-
-    @classmethod
-    def build(
-        cls,
-        *,
-        prep: Prepared,
-        items_score: np.ndarray,
-        measures_score: np.ndarray,
-        x: np.ndarray,
-        mtable: pd.DataFrame,
-        dims: np.ndarray,
-        dim_coverage: np.ndarray,
-        overall: np.ndarray,
-        overall_coverage: np.ndarray,
-        manifest: dict[str, Any],
-    ) -> Scores:
-        cb = prep.codebook
-        units = prep.units
-        keys = ["case", "year"] if prep.by == "year" else ["case"]
-        n_u, n_i = prep.n_units, prep.n_ind
-        base = units[["uid", *keys, "label"]]
-        # indicator table
-        ind = base.loc[base.index.repeat(n_i)].reset_index(drop=True)
-        ind["indicator"] = np.tile(cb.indicator_codes, n_u)
-        ind["name"] = np.tile([i.name for i in cb.indicators], n_u)
-        ind["dimension"] = np.tile([i.dimension for i in cb.indicators], n_u)
-        ind["score"] = x.ravel()
-        ind["band"] = pd.Series([cb.band(v) for v in ind["score"]], dtype=object)
-        ind["items_score"] = items_score.ravel()
-        ind["measures_score"] = measures_score.ravel()
-        cells = n_u * n_i
-        ia, ra = prep.item_arrays, prep.row_arrays
-        rows_cell = ra.cell
-        ind["n_items"] = np.bincount(ia.cell, minlength=cells)
-        ind["n_rows"] = np.bincount(rows_cell, minlength=cells)
-        multi_cell = ia.cell[ia.n_coders > 1]
-        ind["n_multi_coded"] = np.bincount(multi_cell, minlength=cells)
-        n_rows = ind["n_rows"].to_numpy()
-        ix = prep.data.index
-        ind["n_coders"] = _distinct_per_cell(rows_cell, ra.coder, len(ix.coders), n_rows)
-        ind["n_sources"] = _distinct_per_cell(rows_cell, ra.source, len(ix.sources), n_rows)
-        obs_ind = {c: i for i, c in enumerate(cb.indicator_codes)}
-        used = prep.obs.loc[prep.obs["indicator"].isin(obs_ind)]
-        used_measures = {(i, m.measure) for i, ii in enumerate(cb.indicators) for m in ii.measures}
-        keep = [(obs_ind[a], b) in used_measures for a, b in zip(used["indicator"], used["measure"], strict=True)]
-        used = used.loc[keep] if len(used) else used
-        m_cell = (
-            used["uid"].to_numpy(dtype=np.intp) * n_i + used["indicator"].map(obs_ind).to_numpy(dtype=np.intp)
-            if len(used)
-            else np.array([], dtype=np.intp)
-        )
-        ind["n_measures"] = np.bincount(m_cell, minlength=cells) if len(used) else 0
-        ind["missing"] = ind["score"].isna()
-        # dimension table
-        n_d = len(cb.dimensions)
-        dim = base.loc[base.index.repeat(n_d)].reset_index(drop=True)
-        dim["dimension"] = np.tile(cb.dimension_codes, n_u)
-        dim["score"] = dims.ravel()
-        dim["band"] = pd.Series([cb.band(v) for v in dim["score"]], dtype=object)
-        dim["coverage"] = dim_coverage.ravel()
-        counts = ind.groupby(["uid", "dimension"], sort=False)["score"].count()
-        dim["n_indicators"] = counts.reindex(pd.MultiIndex.from_arrays([dim["uid"], dim["dimension"]])).to_numpy()
-        # overall table
-        ov = base.copy()
-        ov["score"] = overall
-        ov["band"] = pd.Series([cb.band(v) for v in ov["score"]], dtype=object, index=ov.index)
-        ov["coverage"] = overall_coverage
-        ov["rank"] = (
-            ov.groupby("year", dropna=False)["score"].transform(_rank) if prep.by == "year" else _rank(ov["score"])
-        )
-        obs = (
-            used.merge(units[["uid", *[k for k in keys if k != "case"]]], on="uid", how="left")
-            if prep.by == "year"
-            else used
-        )
-        ms = mtable.merge(units[["uid", *keys]], on="uid", how="left")
-        return cls(
-            codebook=cb,
-            by=prep.by,
-            indicators=ind,
-            dimensions=dim,
-            overall=ov,
-            measures=obs,
-            measure_scores=ms,
-            units=units,
-            manifest=manifest,
-            prepared=prep,
-        )
 
     # --- access ---------------------------------------------------------------------
 

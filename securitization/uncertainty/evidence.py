@@ -43,26 +43,32 @@ from __future__ import annotations
 
 import warnings
 from dataclasses import dataclass, field, replace
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from .errors import ParameterError
-from .progress import progress
-from .rules import item_rule, map_thresholds
+from ..codebook import Codebook
+from ..progress import progress
+from ..rules import Rule
+from ..scoring import Prepared, Scores
+from ..scoring.engine import (
+    Aggregator,
+    MeasureSpec,
+    aggregate,
+    blend,
+    item_rule_groups,
+    items_scores,
+    measure_levels,
+    measure_specs,
+    measures_scores,
+)
+from .draws import RngLike, check_ci_prob, check_memory, check_n, prepared_of, rank_desc, resolve_rng
 
-if TYPE_CHECKING:
-    from .codebook import Codebook
-    from .results import Scores
-    from .scoring import Prepared
+__all__ = ["Replicates", "attach_intervals", "bootstrap", "bootstrap_replicates"]
 
-__all__ = ["Replicates", "attach_intervals", "bootstrap", "bootstrap_replicates", "rank_desc", "resolve_rng"]
-
-RngLike = np.random.Generator | int | None
-
-#: Elements (replicates x items) processed at once (about 30 bytes each, in reused
-#: buffers): small chunks stay in cache and the memory stays in the tens of megabytes.
+#: Elements (replicates x items) processed at once: small chunks stay in cache and the
+#: memory stays in the tens of megabytes.
 CHUNK_ELEMENTS = 1 << 21
 
 DESIGN = (
@@ -72,98 +78,6 @@ DESIGN = (
     "measure periods resampled within unit x measure rule; percentile intervals; "
     "ranks per replicate (1 = highest score, ties take the best rank)"
 )
-
-
-def resolve_rng(rng: RngLike, caller: str) -> tuple[np.random.Generator, dict[str, Any]]:
-    """A Generator from ``rng`` and a record of how to recreate it.
-
-    ``None`` draws a fresh seed from the operating system and records it, so that every run
-    can be repeated; an int is used as the seed; a Generator is used as is, and its state
-    before the run is recorded.
-    """
-    if rng is None:
-        seed = int(np.random.SeedSequence().entropy)  # type: ignore[arg-type]
-        return np.random.default_rng(seed), {"seed": seed}
-    if isinstance(rng, np.random.Generator):
-        return rng, {"seed": None, "rng_state": rng.bit_generator.state}
-    if isinstance(rng, int | np.integer) and not isinstance(rng, bool):
-        if int(rng) < 0:
-            raise ParameterError.invalid("rng", caller, "a non-negative int seed, a numpy Generator or None", rng)
-        return np.random.default_rng(int(rng)), {"seed": int(rng)}
-    raise ParameterError.invalid("rng", caller, "a numpy.random.Generator, an int seed or None", rng)
-
-
-def _check_ci_prob(ci_prob: float, caller: str) -> float:
-    if not isinstance(ci_prob, float | int) or isinstance(ci_prob, bool) or not 0 < float(ci_prob) < 1:
-        raise ParameterError.invalid("ci_prob", caller, "a probability strictly between 0 and 1", ci_prob)
-    return float(ci_prob)
-
-
-#: The most replicates or runs one call may draw (beyond it, intervals do not change).
-MAX_DRAWS = 100_000
-#: The most memory the arrays of draws of one call may take.
-MAX_DRAW_BYTES = 2 * 1024**3
-
-
-def _check_n(n: int, name: str, caller: str, minimum: int = 2, maximum: int = MAX_DRAWS) -> int:
-    if not isinstance(n, int | np.integer) or isinstance(n, bool) or not minimum <= int(n) <= maximum:
-        raise ParameterError.invalid(name, caller, f"an int from {minimum} to {maximum:,}", n)
-    return int(n)
-
-
-def _check_memory(n_draws: int, per_draw: int, name: str, caller: str) -> None:
-    """Refuse a number of draws whose arrays would not fit the memory bound."""
-    need = n_draws * per_draw * 8
-    if need > MAX_DRAW_BYTES:
-        most = max(1, MAX_DRAW_BYTES // (per_draw * 8))
-        raise ParameterError(
-            f"The {name!r} parameter of {caller} asks for {n_draws:,} draws, whose results would take "
-            f"{need / 1024**3:.1f} GiB (the bound is {MAX_DRAW_BYTES / 1024**3:.0f} GiB). Use at most {most:,}."
-        )
-
-
-def rank_desc(values: np.ndarray, groups: np.ndarray | None = None) -> np.ndarray:
-    """Rank units by score, highest first, along the last axis (ties take the best rank).
-
-    ``values`` has shape (..., n_units); ``groups`` (n_units,) ranks within groups (the
-    year for ``by="year"``). Missing scores get a ``NaN`` rank. Matches the ``rank``
-    column of :attr:`Scores.overall <securitization.results.Scores.overall>`.
-
-    Examples
-    --------
-    >>> import numpy as np
-    >>> rank_desc(np.array([[2.0, 3.0, np.nan, 3.0]])).tolist()
-    [[3.0, 1.0, nan, 1.0]]
-    """
-    v = np.asarray(values, dtype=float)
-    if groups is None:
-        return _rank_rows(v)
-    g = np.asarray(groups)
-    out = np.full(v.shape, np.nan)
-    for key in np.unique(g[~pd.isna(g)]) if g.dtype.kind == "f" else np.unique(g):
-        sel = np.flatnonzero(g == key)
-        out[..., sel] = _rank_rows(v[..., sel])
-    return out
-
-
-def _rank_rows(v: np.ndarray) -> np.ndarray:
-    """``rank_desc`` without groups, by sorting each row (O(n log n) per row)."""
-    shape = v.shape
-    flat = v.reshape(-1, shape[-1]) if v.ndim > 1 else v[None, :]
-    n = flat.shape[1]
-    if n == 0:
-        return np.full(shape, np.nan)
-    neg = -flat
-    order = np.argsort(neg, axis=1, kind="stable")  # NaN last
-    s = np.take_along_axis(neg, order, axis=1)
-    idx = np.broadcast_to(np.arange(n), s.shape)
-    new = np.ones(s.shape, dtype=bool)
-    new[:, 1:] = s[:, 1:] != s[:, :-1]
-    first = np.maximum.accumulate(np.where(new, idx, 0), axis=1)
-    ranks = np.empty(flat.shape)
-    np.put_along_axis(ranks, order, first + 1.0, axis=1)
-    ranks[np.isnan(flat)] = np.nan
-    return ranks.reshape(shape)
 
 
 # --- items ------------------------------------------------------------------------------
@@ -245,15 +159,6 @@ def _item_design(prep: Prepared) -> _ItemDesign:
     )
 
 
-def _draw_within(rng: np.random.Generator, reps: int, start: np.ndarray, size: np.ndarray) -> np.ndarray:
-    """Positions drawn uniformly within each slot's group, shape (reps, n)."""
-    u = rng.random((reps, len(start)))
-    k = (u * size).astype(np.intp)
-    np.minimum(k, size - 1, out=k)
-    k += start
-    return k
-
-
 def _draw_items(
     d: _ItemDesign, reps: int, rng: np.random.Generator, coders: bool
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -285,9 +190,30 @@ def _draw_items(
     return d.code[k], d.weight[k], k
 
 
-def _fast(d: _ItemDesign, cb: Codebook, coders: bool) -> bool:
-    """Whether the packed weighted-mean path applies (every item rule a weighted mean)."""
-    return all(i.items.rule == "weighted_mean" for i in cb.indicators) and not (coders and d.virtual == 0)
+def _counts_rules(cb: Codebook) -> list[tuple[Rule, np.ndarray]] | None:
+    """The item rules of the codebook with their indicators, if every one has a from-counts form."""
+    groups = [(rule, idx) for rule, _, idx in item_rule_groups(cb)]
+    return groups if all(rule.from_counts is not None for rule, _ in groups) else None
+
+
+def _items_from_counts(
+    d: _ItemDesign,
+    cats: _Categories,
+    rules: list[tuple[Rule, np.ndarray]],
+    n_ind: int,
+    reps: int,
+    rng: np.random.Generator,
+) -> np.ndarray:
+    """Items scores of every cell from multinomial counts over its (code, weight) pairs, (reps, n_cells)."""
+    counts = rng.multinomial(cats.size, cats.prob, size=(reps, len(cats.size))).astype(float)
+    out = np.full((reps, d.n_cells), np.nan)
+    seg_ind = d.seg_cell % n_ind
+    for rule, idx in rules:
+        m = np.isin(seg_ind, idx)
+        from_counts = rule.from_counts
+        if m.any() and from_counts is not None:  # every rule has one (see _counts_rules)
+            out[:, d.seg_cell[m]] = from_counts(counts[:, m], cats.code[m], cats.weight[m])
+    return out
 
 
 def _items_batch(
@@ -297,94 +223,17 @@ def _items_batch(
     reps: int,
     rng: np.random.Generator,
     coders: bool,
-    packed: np.ndarray | None = None,
-    ws: _Workspace | None = None,
-    cats: _Categories | None = None,
+    cats: _Categories | None,
+    rules: list[tuple[Rule, np.ndarray]] | None,
 ) -> np.ndarray:
-    """Items scores of ``reps`` replicates, shape (reps, n_units, n_ind)."""
+    """Items scores of ``reps`` replicates, shape (reps, n_units, n_ind): counts when exact, else drawn items."""
     n_ind = len(cb.indicators)
     if len(d.cell) == 0:
         return np.full((reps, n_units, n_ind), np.nan)
-    if cats is not None:
-        return _weighted_mean_multinomial(d, cats, reps, rng).reshape(reps, n_units, n_ind)
-    if _fast(d, cb, coders):
-        return _weighted_mean_batch(d, reps, rng, coders, packed, ws).reshape(reps, n_units, n_ind)
-    rules = [(i.items.rule, i.items.k or 3) for i in cb.indicators]
+    if cats is not None and rules is not None:
+        return _items_from_counts(d, cats, rules, n_ind, reps, rng).reshape(reps, n_units, n_ind)
     codes, weights, _ = _draw_items(d, reps, rng, coders)
-    group = (np.arange(reps, dtype=np.intp)[:, None] * d.n_cells + d.cell[None, :]).ravel()
-    n_groups = reps * d.n_cells
-    if len(set(rules)) == 1:
-        rule, k = rules[0]
-        out = item_rule(rule)(group, codes.ravel(), weights.ravel(), n_groups, k=k)
-    else:
-        out = np.full(n_groups, np.nan)
-        ind = np.broadcast_to(d.ind, codes.shape).ravel()
-        flat_c, flat_w = codes.ravel(), weights.ravel()
-        for i, (rule, k) in enumerate(rules):
-            m = ind == i
-            res = item_rule(rule)(group[m], flat_c[m], flat_w[m], n_groups, k=k)
-            sel = np.unique(group[m])
-            out[sel] = res[sel]
-    return out.reshape(reps, n_units, n_ind)
-
-
-class _Workspace:
-    """Buffers reused across chunks: fresh large arrays cost a page fault per 4 KiB page."""
-
-    def __init__(self) -> None:
-        self._buf: dict[str, np.ndarray] = {}
-
-    def get(self, name: str, shape: tuple[int, int], dtype: Any) -> np.ndarray:
-        buf = self._buf.get(name)
-        if buf is None or buf.shape[1] != shape[1] or buf.shape[0] < shape[0] or buf.dtype != dtype:
-            buf = np.empty(shape, dtype=dtype)
-            self._buf[name] = buf
-        return buf[: shape[0]]
-
-
-def _packed(d: _ItemDesign, coders: bool) -> np.ndarray:
-    """``weight * code + 1j * weight`` of every item (or virtual row, with coders)."""
-    if coders and d.virtual > 1:
-        w = np.repeat(d.weight, d.virtual)
-        return w * d.vcode + 1j * w
-    return d.weight * d.code + 1j * d.weight
-
-
-def _weighted_mean_batch(
-    d: _ItemDesign,
-    reps: int,
-    rng: np.random.Generator,
-    coders: bool,
-    packed: np.ndarray | None = None,
-    ws: _Workspace | None = None,
-) -> np.ndarray:
-    """The weighted mean of the drawn items of every cell, shape (reps, n_cells).
-
-    The same draw as :func:`_draw_items`, computed the cheap way: the weighted code and the
-    weight of every (virtual) row are packed into one complex number (``packed``), gathered
-    once, and summed per cell over contiguous segments (``reduceat``; slots are sorted by
-    cell). Buffers come from ``ws`` so that repeated chunks do not touch fresh memory.
-    """
-    ws = ws or _Workspace()
-    packed = _packed(d, coders) if packed is None else packed
-    it = d.index_type
-    n = len(d.cell)
-    r = d.virtual if coders else 1
-    u = ws.get("u", (reps, n), np.float64)
-    k = ws.get("k", (reps, n), it)
-    g = ws.get("g", (reps, n), np.complex128)
-    span = d.size * r
-    rng.random(out=u)
-    np.multiply(u, span, out=u)
-    k[...] = u  # truncation towards zero = floor for u >= 0
-    np.minimum(k, (span - 1).astype(it), out=k)
-    np.add(k, (d.start * r).astype(it), out=k)
-    np.take(packed, k, out=g, mode="clip")
-    s = np.add.reduceat(g, d.seg_start, axis=1)
-    out = np.full((reps, d.n_cells), np.nan)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        out[:, d.seg_cell] = np.where(s.imag > 0, s.real / np.where(s.imag > 0, s.imag, 1.0), np.nan)
-    return out
+    return items_scores(d.cell, d.ind, codes, weights, n_units, cb)
 
 
 @dataclass(frozen=True)
@@ -401,7 +250,7 @@ class _Categories:
 
     size: np.ndarray  # (n_seg,) items per non-empty cell
     prob: np.ndarray  # (n_seg, k) probabilities
-    wcode: np.ndarray  # (n_seg, k) weight * code of each pair
+    code: np.ndarray  # (n_seg, k) code of each pair
     weight: np.ndarray  # (n_seg, k)
 
 
@@ -437,135 +286,29 @@ def _categories(d: _ItemDesign, coders: bool) -> _Categories | None:
         return None
     first = np.r_[0, np.cumsum(per_seg)[:-1]]
     col = np.arange(len(pc)) - first[seg] + (k - per_seg[seg])  # right-aligned
-    prob_m, wcode_m, weight_m = np.zeros((len(per_seg), k)), np.zeros((len(per_seg), k)), np.zeros((len(per_seg), k))
+    prob_m, code_m, weight_m = np.zeros((len(per_seg), k)), np.zeros((len(per_seg), k)), np.zeros((len(per_seg), k))
     prob_m[seg, col] = p
-    wcode_m[seg, col] = pw * pcode
+    code_m[seg, col] = pcode
     weight_m[seg, col] = pw
     prob_m /= prob_m.sum(axis=1, keepdims=True)
     size = np.bincount(np.searchsorted(d.seg_cell, d.cell), minlength=len(d.seg_cell))
-    return _Categories(size=size, prob=prob_m, wcode=wcode_m, weight=weight_m)
-
-
-def _weighted_mean_multinomial(d: _ItemDesign, cats: _Categories, reps: int, rng: np.random.Generator) -> np.ndarray:
-    """The weighted mean of every cell in ``reps`` replicates from multinomial counts, (reps, n_cells)."""
-    counts = rng.multinomial(cats.size, cats.prob, size=(reps, len(cats.size))).astype(float)
-    num = np.einsum("rsk,sk->rs", counts, cats.wcode)
-    den = np.einsum("rsk,sk->rs", counts, cats.weight)
-    out = np.full((reps, d.n_cells), np.nan)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        out[:, d.seg_cell] = np.where(den > 0, num / np.where(den > 0, den, 1.0), np.nan)
-    return out
+    return _Categories(size=size, prob=prob_m, code=code_m, weight=weight_m)
 
 
 # --- measures ----------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class _MeasureSpec:
-    ind: int
-    weight: float
-    statistic: str
-    mapping: str
-    thresholds: tuple[float, ...]
-    ref_units: np.ndarray  # units of the reference case
-    ref_level: float
-    uid: np.ndarray  # (n_obs,) unit of each observation, sorted by unit then period end
-    values: np.ndarray  # (n_obs,)
-    start: np.ndarray  # (n_obs,) first observation of the slot's unit
-    size: np.ndarray  # (n_obs,)
-    prev: np.ndarray  # (n_units,) previous unit of the same country with observations, or -1
-
-
-def _measure_specs(prep: Prepared, cb: Codebook) -> list[_MeasureSpec]:
-    units, obs = prep.units, prep.obs
-    pop = units["population"].to_numpy(dtype=float)
-    lo, hi = cb.scale.min, cb.scale.max
-    specs = []
-    for i, ind in enumerate(cb.indicators):
-        for rule in ind.measures:
-            o = obs.loc[(obs["measure"] == rule.measure) & (obs["indicator"] == ind.code)]
-            if o.empty:
-                continue
-            o = o.sort_values(["uid", "period_end"], kind="stable")
-            uid = o["uid"].to_numpy(dtype=np.intp)
-            vals = o["value"].to_numpy(dtype=float)
-            if rule.per == "population":
-                vals = vals / pop[uid] * rule.per_scale
-            keep = ~np.isnan(vals)
-            uid, vals = uid[keep], vals[keep]
-            counts = np.bincount(uid, minlength=prep.n_units)
-            firsts = np.concatenate([[0], np.cumsum(counts)[:-1]])
-            prev = np.full(prep.n_units, -1, dtype=np.intp)
-            if rule.statistic == "change":
-                has = units.loc[counts > 0, ["uid", "country", "start"]].sort_values(["country", "start"])
-                for _, g in has.groupby("country", sort=False):
-                    u = g["uid"].to_numpy(dtype=np.intp)
-                    prev[u[1:]] = u[:-1]
-            ref_units = units.loc[units["case"] == rule.reference_case, "uid"].to_numpy(dtype=np.intp)
-            specs.append(
-                _MeasureSpec(
-                    ind=i,
-                    weight=rule.weight,
-                    statistic=rule.statistic,
-                    mapping=rule.mapping,
-                    thresholds=tuple(rule.thresholds or ()),
-                    ref_units=ref_units,
-                    ref_level=rule.reference_level if rule.reference_level is not None else (lo + hi) / 2.0,
-                    uid=uid,
-                    values=vals,
-                    start=firsts[uid],
-                    size=counts[uid],
-                    prev=prev,
-                )
-            )
-    return specs
-
-
-def _measure_level(spec: _MeasureSpec, pos: np.ndarray, n_units: int, cb: Codebook) -> np.ndarray:
-    """Mapped level of one measure rule for each replicate, shape (reps, n_units)."""
-    reps = pos.shape[0]
-    lo, hi = float(cb.scale.min), float(cb.scale.max)
-    group = (np.arange(reps, dtype=np.intp)[:, None] * n_units + spec.uid[None, :]).ravel()
-    v = spec.values[pos].ravel()
-    size = reps * n_units
-    cnt = np.bincount(group, minlength=size)
-    if spec.statistic in ("mean", "change"):
-        with np.errstate(invalid="ignore", divide="ignore"):
-            stat = np.bincount(group, weights=v, minlength=size) / cnt
-    elif spec.statistic == "max":
-        stat = np.full(size, -np.inf)
-        np.maximum.at(stat, group, v)
-    else:  # last: the drawn observation with the latest period
-        last = np.full(size, -1, dtype=np.intp)
-        np.maximum.at(last, group, pos.ravel())
-        stat = spec.values[np.maximum(last, 0)]
-    stat = np.where(cnt > 0, stat, np.nan).reshape(reps, n_units)
-    if spec.statistic == "change":
-        has_prev = spec.prev >= 0
-        prev = stat[:, np.maximum(spec.prev, 0)]
-        with np.errstate(invalid="ignore", divide="ignore"):
-            stat = np.where(has_prev, (stat - prev) / prev, np.nan)
-    finite = np.isfinite(stat)
-    if spec.mapping == "thresholds":
-        level = map_thresholds(stat, spec.thresholds, lowest=int(lo))
-    elif spec.mapping == "minmax":
-        with np.errstate(invalid="ignore"):
-            mn = np.where(finite, stat, np.inf).min(axis=1, keepdims=True)
-            mx = np.where(finite, stat, -np.inf).max(axis=1, keepdims=True)
-            spread = mx > mn
-            level = np.where(spread, lo + (stat - mn) / np.where(spread, mx - mn, 1.0) * (hi - lo), (lo + hi) / 2.0)
-    else:  # reference
-        ref = stat[:, spec.ref_units]
-        with warnings.catch_warnings(), np.errstate(invalid="ignore", divide="ignore"):
-            warnings.simplefilter("ignore", RuntimeWarning)
-            ref_mean = np.nanmean(ref, axis=1, keepdims=True) if ref.shape[1] else np.full((reps, 1), np.nan)
-            ok = np.isfinite(ref_mean) & (ref_mean != 0)
-            level = np.where(ok, np.clip(spec.ref_level * stat / np.where(ok, ref_mean, 1.0), lo, hi), np.nan)
-    return np.where(finite, level, np.nan)
+def _draw_within(rng: np.random.Generator, reps: int, start: np.ndarray, size: np.ndarray) -> np.ndarray:
+    """Positions drawn uniformly within each slot's group, shape (reps, n)."""
+    u = rng.random((reps, len(start)))
+    k = (u * size).astype(np.intp)
+    np.minimum(k, size - 1, out=k)
+    k += start
+    return k
 
 
 def _measures_batch(
-    specs: list[_MeasureSpec],
+    specs: list[MeasureSpec],
     cb: Codebook,
     n_units: int,
     reps: int,
@@ -573,20 +316,12 @@ def _measures_batch(
 ) -> np.ndarray:
     """Measures scores, shape (reps, n_units, n_ind); one generator per measure rule, or
     ``None`` to use every observation once."""
-    n_ind = len(cb.indicators)
-    num = np.zeros((reps, n_units, n_ind))
-    den = np.zeros((reps, n_units, n_ind))
+    levels = []
     for j, spec in enumerate(specs):
-        if rngs is None:
-            pos = np.broadcast_to(np.arange(len(spec.uid), dtype=np.intp), (reps, len(spec.uid)))
-        else:
-            pos = _draw_within(rngs[j], reps, spec.start, spec.size)
-        level = _measure_level(spec, pos, n_units, cb)
-        ok = ~np.isnan(level)
-        num[:, :, spec.ind] += np.where(ok, level * spec.weight, 0.0)
-        den[:, :, spec.ind] += np.where(ok, spec.weight, 0.0)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        return np.where(den > 0, num / np.where(den > 0, den, 1.0), np.nan)
+        pos = None if rngs is None else _draw_within(rngs[j], reps, spec.start, spec.size)
+        level = measure_levels(spec, cb, pos, n_units)[2]
+        levels.append(np.broadcast_to(level, (reps, n_units)))
+    return measures_scores(specs, levels, n_units, len(cb.indicators), reps)
 
 
 # --- the bootstrap ------------------------------------------------------------------------
@@ -622,20 +357,6 @@ class Replicates:
         return f"Bootstrap replicates: {n} replicates of {u} units x {k} indicators ({self.parameters.get('design')})"
 
 
-def _prepared(scores: Scores, caller: str) -> Prepared:
-    from .results import Scores
-
-    if not isinstance(scores, Scores):
-        raise ParameterError.invalid(
-            "scores", caller, "a Scores object (from securitization.score)", type(scores).__name__
-        )
-    if scores.prepared is None:
-        raise ParameterError.invalid(
-            "scores", caller, "Scores made by securitization.score (with their prepared arrays)", "Scores without them"
-        )
-    return scores.prepared
-
-
 def bootstrap_replicates(
     scores: Scores,
     *,
@@ -664,17 +385,16 @@ def bootstrap_replicates(
     -------
     Replicates
     """
-    from .scoring import aggregate, blend
-
     caller = "bootstrap"
-    prep = _prepared(scores, caller)
-    n_boot = _check_n(n_boot, "n_boot", caller)
+    prep = prepared_of(scores, caller)
+    n_boot = check_n(n_boot, "n_boot", caller)
     gen, record = resolve_rng(rng, caller)
     cb = prep.codebook
     n_u, n_i, n_d = prep.n_units, prep.n_ind, len(cb.dimensions)
-    _check_memory(n_boot, n_u * (n_i + n_d + 2), "n_boot", caller)
+    check_memory(n_boot, n_u * (n_i + n_d + 2), "n_boot", caller)
     d = _item_design(prep)
-    specs = _measure_specs(prep, cb)
+    specs = measure_specs(prep, cb)
+    aggregator = Aggregator.from_codebook(cb)
     groups = prep.units["year"].to_numpy(dtype=float, na_value=np.nan) if prep.by == "year" else None
     out_x = np.empty((n_boot, n_u, n_i))
     out_d = np.empty((n_boot, n_u, n_d))
@@ -682,20 +402,18 @@ def bootstrap_replicates(
     out_r = np.empty((n_boot, n_u))
     chunk = max(1, min(n_boot, CHUNK_ELEMENTS // max(len(d.cell), n_u * n_i, 1)))
     fixed_meas = None if measures else _measures_batch(specs, cb, n_u, 1, None)
-    ws = _Workspace()
-    fast = bool(len(d.cell)) and _fast(d, cb, coders)
-    cats = _categories(d, coders) if fast else None  # exact multinomial counts (the common case)
-    packed = _packed(d, coders) if fast and cats is None else None
+    rules = _counts_rules(cb)
+    cats = _categories(d, coders) if rules is not None else None  # exact multinomial counts (the common case)
     # independent streams for the items and for each measure rule: the numbers do not
     # depend on how the replicates are chunked
     gen_items, gen_meas = gen.spawn(2)
     meas_gens = gen_meas.spawn(len(specs))
     for a in progress(range(0, n_boot, chunk), desc="bootstrap", total=-(-n_boot // chunk), unit="chunk"):
         reps = min(chunk, n_boot - a)
-        items = _items_batch(d, cb, n_u, reps, gen_items, coders, packed, ws, cats)
+        items = _items_batch(d, cb, n_u, reps, gen_items, coders, cats, rules)
         meas = _measures_batch(specs, cb, n_u, reps, meas_gens) if fixed_meas is None else fixed_meas
         x = blend(items, meas, cb)
-        dims, _, overall, _ = aggregate(x, cb)
+        dims, _, overall, _ = aggregate(x, aggregator)
         out_x[a : a + reps] = x
         out_d[a : a + reps] = dims
         out_o[a : a + reps] = overall
@@ -773,14 +491,14 @@ def bootstrap(
     >>> s.manifest["uncertainty"]["seed"]
     1
     """
-    ci_prob = _check_ci_prob(ci_prob, "bootstrap")
+    ci_prob = check_ci_prob(ci_prob, "bootstrap")
     rep = bootstrap_replicates(scores, n_boot=n_boot, rng=rng, coders=coders, measures=measures)
     return attach_intervals(scores, rep, ci_prob=ci_prob)
 
 
 def attach_intervals(scores: Scores, rep: Replicates, *, ci_prob: float = 0.9) -> Scores:
     """Summarise replicates into interval columns of a copy of ``scores`` (see :func:`bootstrap`)."""
-    ci_prob = _check_ci_prob(ci_prob, "attach_intervals")
+    ci_prob = check_ci_prob(ci_prob, "attach_intervals")
     ind = scores.indicators.copy()
     dim = scores.dimensions.copy()
     ov = scores.overall.copy()

@@ -9,22 +9,23 @@ same thing.
 
 from __future__ import annotations
 
-import io
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from typing import Literal, cast
 
 import pandas as pd
-from matplotlib.backends.backend_agg import FigureCanvasAgg
-from matplotlib.figure import Figure
 
-from ._io import frame_to_csv
-from .errors import ParameterError
-from .files import OutputFolder, atomic_write_bytes, atomic_write_text
-from .results import Scores
-from .text import html_text, md_code, md_text, safe_url
+from .. import plot
+from ..errors import ParameterError
+from ..export import frame_to_csv
+from ..files import OutputFolder, atomic_write_bytes, atomic_write_text
+from ..rules import get_rule
+from ..scoring import Scores
+from ..text import html_text, md_code, md_text, safe_url
+from .render import render
 
 __all__ = ["MAX_REPORT_ITEMS", "Report", "write_report"]
 
@@ -149,11 +150,13 @@ def _blocks(scores: Scores, case: str, images: dict[str, str]) -> list[Block]:
         for caption, name in images.items():
             blocks.append(("img", (caption, name)))
     blocks.append(("h2", "Evidence trail"))
+    coders = get_rule("coders", cb.aggregation.coders)
+    additive = all(get_rule("items", i.items.rule).additive for i in cb.indicators)
     blocks.append(
         (
             "p",
-            "Each item's code is the median of its coders' codes; its share is its weight over the "
-            "indicator's total weight; its contribution (code x share) sums to the items score.",
+            f"Each item's code is {coders.summary}; its share is its weight over the indicator's total weight"
+            + ("; its contribution (code x share) sums to the items score." if additive else "."),
         )
     )
     for ind in cb.indicators:
@@ -323,13 +326,6 @@ def _to_html(blocks: Sequence[Block], title: str) -> str:
     return "\n".join(out)
 
 
-def _png(fig: Figure) -> bytes:
-    buf = io.BytesIO()
-    FigureCanvasAgg(fig)
-    fig.savefig(buf, format="png", dpi=120, bbox_inches="tight", metadata={"Software": None})
-    return buf.getvalue()
-
-
 def write_report(
     scores: Scores, case: str, out: str | Path, *, charts: bool = True, protect: Sequence[str | Path] = ()
 ) -> Report:
@@ -364,30 +360,33 @@ def write_report(
     images: dict[str, str] = {}
     written: list[Path] = []
     if charts:
-        from . import plot
-
         label = str(scores.units.loc[scores.units["case"] == case, "label"].iloc[0])
         drawn = [
             (
                 f"{label}: indicator profile",
                 "-profile.png",
-                lambda ax: plot.plot_profile(scores, cases=[case], ax=ax),
-                None,
+                partial(plot.plot_profile, scores, cases=[case]),
+                plot.profile_size(scores, cases=[case]),
+                True,
             ),
             (
                 f"{label}: evidence timeline",
                 "-timeline.png",
-                lambda ax: plot.plot_timeline(scores, cases=[case], ax=ax),
-                (11, 4.5),
+                partial(plot.plot_timeline, scores, cases=[case]),
+                plot.timeline_size(scores, cases=[case]),
+                False,
             ),
-            ("All cases: overall ranking", "-ranking.png", lambda ax: plot.plot_ranking(scores, ax=ax), (9, 5)),
+            (
+                "All cases: overall ranking",
+                "-ranking.png",
+                partial(plot.plot_ranking, scores),
+                plot.ranking_size(scores),
+                False,
+            ),
         ]
-        for caption, kind, draw, size in drawn:
-            # a figure of its own (no pyplot): the user's backend and figures are left alone
-            fig = Figure(figsize=size or (7, 7))
-            ax = fig.add_subplot(projection="polar" if size is None else None)
-            draw(ax)
-            written.append(atomic_write_bytes(targets[kind], _png(fig)))
+        for caption, kind, draw, size, polar in drawn:
+            png = render(draw, size, formats=("png",), dpi=120, polar=polar)["png"]
+            written.append(atomic_write_bytes(targets[kind], png))
             images[caption] = targets[kind].name
     trail = pd.concat(
         [scores.explain(case, ind.code).items.assign(indicator=ind.code) for ind in scores.codebook.indicators]

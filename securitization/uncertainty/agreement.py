@@ -32,18 +32,15 @@ from __future__ import annotations
 
 import warnings
 from dataclasses import dataclass, field, replace
-from typing import TYPE_CHECKING, Any, Literal
+from typing import Any, Literal
 
 import numpy as np
 import pandas as pd
 
-from .errors import ParameterError
-from .uncertainty import RngLike, _check_ci_prob, _check_n, resolve_rng
-
-if TYPE_CHECKING:
-    from .results import Scores
-    from .scoring import Prepared
-    from .tables import Dataset
+from ..errors import ParameterError
+from ..scoring import Prepared, Scores, prepare
+from ..tables import Dataset
+from .draws import RngLike, check_ci_prob, check_n, resolve_rng
 
 __all__ = ["LevelOfMeasurement", "Reliability", "krippendorff_alpha", "percent_agreement", "reliability"]
 
@@ -273,10 +270,6 @@ class Reliability:
 
 
 def _prepared(data: Dataset | Scores | Prepared, caller: str) -> Prepared:
-    from .results import Scores
-    from .scoring import Prepared, prepare
-    from .tables import Dataset
-
     if isinstance(data, Prepared):
         return data
     if isinstance(data, Scores):
@@ -343,9 +336,9 @@ def reliability(
     """
     caller = "reliability"
     level = _check_level(level, caller)
-    ci_prob = _check_ci_prob(ci_prob, caller)
-    n_boot = _check_n(n_boot, "n_boot", caller)
-    top = _check_n(top, "top", caller, minimum=0)
+    ci_prob = check_ci_prob(ci_prob, caller)
+    n_boot = check_n(n_boot, "n_boot", caller)
+    top = check_n(top, "top", caller, minimum=0)
     prep = _prepared(data, caller)
     cb = prep.codebook
     source = "argument"
