@@ -25,6 +25,7 @@ from typing import Annotated, Any, Literal
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
 from pydantic import ValidationError as PydanticValidationError
 
+from .datasets import codebook_path
 from .errors import CodebookError, ParameterError, Problem
 from .rules import check_rule, get_rule
 from .text import CONTROL
@@ -479,8 +480,6 @@ def _read_toml(path: Path) -> dict[str, Any]:
 
 
 def _resolve(name_or_path: str | Path, relative_to: Path | None = None) -> Path:
-    from .datasets import codebook_path
-
     p = Path(name_or_path)
     if p.suffix == ".toml":
         if not p.is_absolute() and relative_to is not None and (relative_to / p).exists():

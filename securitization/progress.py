@@ -16,6 +16,8 @@ from collections.abc import Iterable, Iterator
 from contextvars import ContextVar
 from typing import TypeVar
 
+from tqdm.auto import tqdm
+
 __all__ = ["enabled", "progress", "quiet"]
 
 T = TypeVar("T")
@@ -45,6 +47,4 @@ def progress(items: Iterable[T], *, desc: str, total: int | None = None, unit: s
     """``items``, with a progress bar labelled ``desc`` when progress is :func:`enabled`."""
     if not enabled():
         return items
-    from tqdm.auto import tqdm
-
     return tqdm(items, desc=desc, total=total, unit=unit, leave=False, file=sys.stderr, dynamic_ncols=True)

@@ -114,10 +114,10 @@ def chart_specs(
     scores
         The scores to draw.
     reliability
-        A :class:`~securitization.reliability.Reliability` or its table (``indicator,
+        A :class:`~securitization.uncertainty.Reliability` or its table (``indicator,
         alpha, lo, hi, flagged``) to draw as ``reliability``; default none.
     sensitivity
-        A :class:`~securitization.sensitivity.Sensitivity` or its table (``case, label,
+        A :class:`~securitization.uncertainty.Sensitivity` or its table (``case, label,
         rank_nominal`` or ``rank``, ``rank_median, rank_lo, rank_hi``) to draw as
         ``rank-intervals``; default: drawn from the overall table when it has
         ``rank_lo``/``rank_hi`` (after a bootstrap), otherwise not drawn.

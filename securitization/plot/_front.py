@@ -7,6 +7,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
+import matplotlib as mpl
+import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 from matplotlib.colors import Colormap, Normalize
@@ -140,8 +142,6 @@ def for_display(scores: Scores) -> Scores:
 def new_axes(ax: Axes | None, figsize: tuple[float, float], *, polar: bool = False) -> Axes:
     if ax is not None:
         return ax
-    import matplotlib.pyplot as plt
-
     kw: dict[str, Any] = {"subplot_kw": {"projection": "polar"}} if polar else {}
     _, new = plt.subplots(figsize=figsize, layout="constrained", **kw)
     return new
@@ -234,7 +234,5 @@ def text_colour(cmap: Colormap, norm: Normalize, value: float) -> str:
 
 
 def colormap(name: str, n: int | None = None) -> Colormap:
-    import matplotlib as mpl
-
     cmap = mpl.colormaps[name]
     return cmap.resampled(n) if n else cmap

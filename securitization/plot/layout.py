@@ -13,6 +13,7 @@ import numpy as np
 import pandas as pd
 from matplotlib.patches import Rectangle
 from matplotlib.textpath import TextPath
+from matplotlib.transforms import ScaledTranslation
 
 from ..scoring import Scores
 
@@ -57,8 +58,6 @@ def legend_below(ax: Axes, handles: Sequence[Any], *, note: str | None = None, n
 
     Both are children of the Axes, so a constrained layout makes room for them.
     """
-    from matplotlib.transforms import ScaledTranslation
-
     if not handles and not note:
         return
     fig = figure_of(ax)

@@ -42,7 +42,7 @@ def plot_rank_intervals(
     sensitivity
         A table with columns ``label, rank_nominal`` (or ``rank``) and optionally
         ``rank_median``, ``rank_lo``, ``rank_hi`` (one row per case); a result with
-        ``.to_frame()`` returning one (a :class:`~securitization.sensitivity.Sensitivity`);
+        ``.to_frame()`` returning one (a :class:`~securitization.uncertainty.Sensitivity`);
         or :class:`Scores` whose overall table has ``rank`` (and ``rank_lo``/``rank_hi``
         after a bootstrap). Rank 1 is the most securitized.
     ax

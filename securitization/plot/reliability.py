@@ -40,7 +40,7 @@ def plot_reliability(
         A table with columns ``indicator, alpha`` and optionally ``lo, hi`` (an interval
         of alpha), ``flagged`` (below the gate), ``name``, ``note`` and ``scope``, one row
         per indicator (a row ``scope == "overall"`` is drawn last, under a rule); or a
-        result with ``.to_frame()`` (a :class:`~securitization.reliability.Reliability`).
+        result with ``.to_frame()`` (a :class:`~securitization.uncertainty.Reliability`).
         A missing alpha (too few doubly coded items) is written as such, not drawn.
     min_alpha
         The gate, drawn as a vertical line. Default: the result's ``min_alpha`` (its

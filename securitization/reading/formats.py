@@ -155,6 +155,10 @@ def read_csv(path: Path) -> pd.DataFrame:
     except csv.Error as exc:
         raise ValidationError([_problem(path, f"a well-formed header row ({exc})", row=1)]) from None
     names = [h.strip() for h in header]
+    if not any(names):
+        raise ValidationError(
+            [_problem(path, "the column names on the first line (it is empty: delete the blank lines above)", row=1)]
+        )
     if names and names[-1] == "":  # a delimiter at the end of the header line
         names = names[:-1]
         trailing = True

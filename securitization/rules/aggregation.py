@@ -33,10 +33,27 @@ def _present(values: FloatArray, weights: FloatArray) -> tuple[FloatArray, Float
     return np.where(mask, w, 0.0), np.where(mask, values, 0.0)
 
 
+def _dense(values: np.ndarray, weights: np.ndarray) -> tuple[np.ndarray, np.ndarray] | None:
+    """Weighted sums and weight totals without a (..., units, k) weight array, when nothing is missing."""
+    values = np.asarray(values, dtype=float)
+    if np.isnan(values).any():
+        return None
+    w = np.asarray(weights, dtype=float)
+    if w.ndim == 1:
+        return values @ w, np.broadcast_to(w.sum(), values.shape[:-1])
+    num = np.einsum("...uk,...k->...u", values, w)
+    return num, np.broadcast_to(w.sum(axis=-1)[..., None], num.shape)
+
+
 def arithmetic(
     values: FloatArray, weights: FloatArray, /, *, offset: float = 1.0, lo: float = 0.0, hi: float = 4.0
 ) -> FloatArray:
     """The weighted arithmetic mean of the scores present."""
+    dense = _dense(values, weights)
+    if dense is not None:
+        num, den = dense
+        with np.errstate(invalid="ignore", divide="ignore"):
+            return np.where(den > 0, num / np.where(den > 0, den, 1.0), np.nan)
     w, v = _present(values, weights)
     den = w.sum(axis=-1)
     with np.errstate(invalid="ignore", divide="ignore"):
@@ -47,6 +64,13 @@ def geometric(
     values: FloatArray, weights: FloatArray, /, *, offset: float = 1.0, lo: float = 0.0, hi: float = 4.0
 ) -> FloatArray:
     """The weighted geometric mean of ``score + offset``, minus ``offset`` (so that zeros are allowed)."""
+    values = np.asarray(values, dtype=float)
+    if not np.isnan(values).any() and (values + offset > 0).all():  # finite logs: a zero weight adds nothing
+        with np.errstate(invalid="ignore", divide="ignore"):
+            dense = _dense(np.log(np.maximum(values + offset, 0.0)), weights)
+            if dense is not None:
+                num, den = dense
+                return np.where(den > 0, np.exp(num / np.where(den > 0, den, 1.0)) - offset, np.nan)
     w, v = _present(values, weights)
     den = w.sum(axis=-1)
     with np.errstate(invalid="ignore", divide="ignore"):

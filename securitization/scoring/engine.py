@@ -17,16 +17,13 @@ rules of an indicator), :func:`blend` (items against measures per indicator) and
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
 
 from ..codebook import Codebook, MeasureRule
 from ..rules import Rule, get_rule
-
-if TYPE_CHECKING:
-    from .prepare import Prepared
+from .prepare import Prepared
 
 __all__ = [
     "Aggregator",
@@ -342,9 +339,13 @@ def _combine(
     wb = w[..., None, :] if w.ndim > 1 else w
     total = w.sum(axis=-1)
     tb = total[..., None] if w.ndim > 1 else total
-    present = np.where(np.isnan(values), 0.0, wb).sum(axis=-1)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        coverage = np.where(tb > 0, present / np.where(tb > 0, tb, 1.0), np.nan)
+    missing = np.isnan(values)
+    if missing.any():
+        present = np.where(missing, 0.0, wb).sum(axis=-1)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            coverage = np.where(tb > 0, present / np.where(tb > 0, tb, 1.0), np.nan)
+    else:  # every input present: full coverage wherever there is weight
+        coverage = np.where(np.broadcast_to(tb, values.shape[:-1]) > 0, 1.0, np.nan)
     ok = coverage >= a.min_coverage - 1e-12
     if rule.panel:  # compared only among the units that pass the coverage rule
         values = np.where(ok[..., None], values, np.nan)

@@ -4,7 +4,7 @@ The *units* of the reliability analysis are the evidence items coded by at least
 (a doubly coded item has one evidence row per coder); the *values* are the coders' ordinal
 codes. :func:`krippendorff_alpha` computes alpha from a coders x units matrix;
 :func:`reliability` computes it per indicator and over all indicators from a dataset or a
-:class:`~securitization.results.Scores`, with a bootstrap interval, the pairwise percent
+:class:`~securitization.scoring.Scores`, with a bootstrap interval, the pairwise percent
 agreement, the items on which the coders disagree most, and a gate.
 
 Alpha follows Krippendorff (2011), "Computing Krippendorff's Alpha-Reliability"
@@ -313,7 +313,7 @@ def reliability(
     Parameters
     ----------
     data
-        A :class:`~securitization.tables.Dataset` or a :class:`~securitization.results.Scores`.
+        A :class:`~securitization.tables.Dataset` or a :class:`~securitization.scoring.Scores`.
     level
         Level of measurement of the codes (``"ordinal"`` by default: the scale is ordinal).
     min_alpha

@@ -78,7 +78,7 @@ def rank_desc(values: np.ndarray, groups: np.ndarray | None = None) -> np.ndarra
 
     ``values`` has shape (..., n_units); ``groups`` (n_units,) ranks within groups (the
     year for ``by="year"``). Missing scores get a ``NaN`` rank. Matches the ``rank``
-    column of :attr:`Scores.overall <securitization.results.Scores.overall>`.
+    column of :attr:`Scores.overall <securitization.scoring.Scores.overall>`.
 
     Examples
     --------

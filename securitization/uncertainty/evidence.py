@@ -1,6 +1,6 @@
 """Bootstrap intervals for indicator, dimension and overall scores and for ranks.
 
-:func:`bootstrap` resamples the evidence behind a :class:`~securitization.results.Scores`
+:func:`bootstrap` resamples the evidence behind a :class:`~securitization.scoring.Scores`
 and returns a copy whose tables carry percentile intervals. The design, in each of
 ``n_boot`` replicates:
 
@@ -31,11 +31,14 @@ zero-width interval from the items: the bootstrap cannot see uncertainty it has 
 replication for (coverage and ``n_items`` are reported next to every score).
 
 Everything is vectorised over a chunk of replicates (no Python loop per replicate or per
-cell); chunks of replicates bound the memory to tens of megabytes. When every item rule is
-the weighted mean (the default codebook) and cells hold few distinct (code, weight) pairs,
-a replicate is drawn as multinomial counts over each cell's pairs: the same distribution
-as drawing the items (and coders) one by one, at a cost per cell and pair instead of per
-item; otherwise the items themselves are drawn. The same seed gives the same numbers. The run's parameters (``n_boot``, ``ci_prob``, seed, design) are
+cell); chunks of replicates bound the memory to tens of megabytes. Every replicate is
+scored by the same rule kernels as :func:`~securitization.scoring.score`
+(:mod:`securitization.scoring.engine`). When every item rule of the codebook has a
+from-counts form (the weighted mean and the maximum do) and cells hold few distinct
+(code, weight) pairs, a replicate is drawn as multinomial counts over each cell's pairs:
+the same distribution as drawing the items (and coders) one by one, at a cost per cell
+and pair instead of per item; otherwise the items themselves are drawn. The same seed
+gives the same numbers. The run's parameters (``n_boot``, ``ci_prob``, seed, design) are
 recorded in ``scores.manifest["uncertainty"]``.
 """
 
