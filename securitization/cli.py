@@ -29,6 +29,8 @@ from .uncertainty.method import NOMINAL
 __all__ = ["main"]
 
 COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {}
+#: Notes printed by a command (all of them are in Dataset.notes).
+MAX_NOTES = 30
 
 
 def _command(fn: Callable[[argparse.Namespace], int]) -> Callable[[argparse.Namespace], int]:
@@ -40,9 +42,21 @@ def _codebook(args: argparse.Namespace) -> Codebook:
     return load_codebook(args.codebook)
 
 
-def _dataset(args: argparse.Namespace) -> Dataset:
+def _dataset(args: argparse.Namespace, *, notes: bool = True) -> Dataset:
+    """The tables named on the command line (the bundled cases by default), validated.
+
+    Without ``--codebook``, a case folder's own ``codebook*.toml`` is used (else the
+    default). The notes of the validation (how an input was read) go to standard error.
+    """
     paths = args.paths or None
-    return load(paths, codebook=_codebook(args), include_bundled=bool(getattr(args, "compare_bundled", False)))
+    ds = load(paths, codebook=args.codebook, include_bundled=bool(getattr(args, "compare_bundled", False)))
+    if notes and ds.notes:
+        _err(f"{len(ds.notes)} note{'s' if len(ds.notes) != 1 else ''} on how the tables were read:")
+        for n in ds.notes[:MAX_NOTES]:
+            _err(f"  - {n}")
+        if len(ds.notes) > MAX_NOTES:
+            _err(f"  ... and {len(ds.notes) - MAX_NOTES} more (Dataset.notes in Python)")
+    return ds
 
 
 def _out(*parts: object, end: str = "\n") -> None:

@@ -248,15 +248,25 @@ class Codebook(_Model):
     title: str = ""
     description: str = ""
     credit: str = ""
-    fiscal_year_start_month: int = Field(default=10, ge=1, le=12)
     min_alpha: float = Field(default=0.667, ge=-1, le=1)
     scale: Scale
     kinds: dict[str, str] = Field(max_length=MAX_KINDS)
+    kind_aliases: dict[str, str] = Field(default_factory=dict, max_length=10 * MAX_KINDS)
     importance: Importance = Importance()
     aggregation: Aggregation = Aggregation()
     dimensions: tuple[Dimension, ...] = Field(min_length=1, max_length=MAX_INDICATORS)
     indicators: tuple[Indicator, ...] = Field(min_length=1, max_length=MAX_INDICATORS)
     source: str = Field(default="", exclude=True)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _no_fiscal_year(cls, data: Any) -> Any:
+        if isinstance(data, dict) and "fiscal_year_start_month" in data:
+            raise ValueError(
+                "fiscal_year_start_month is no longer a codebook setting: a fiscal year belongs to its country "
+                "(the package's countries table, or a countries.csv in the case folder); delete the line"
+            )
+        return data
 
     @model_validator(mode="after")
     def _cross_references(self) -> Codebook:
@@ -287,6 +297,11 @@ class Codebook(_Model):
                         f"{nlev - 1} values (one fewer than the scale's levels); "
                         f"got {len(m.thresholds)}"
                     )
+        for alias, kind in self.kind_aliases.items():
+            if kind not in self.kinds:
+                problems.append(f"kind alias {alias!r} names {kind!r}, which is not one of [kinds]")
+            if alias in self.kinds:
+                problems.append(f"kind alias {alias!r} is a kind itself")
         for d in dims:
             if d not in {i.dimension for i in self.indicators}:
                 problems.append(f"dimension {d!r} has no indicator")

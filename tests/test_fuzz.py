@@ -22,9 +22,9 @@ from hypothesis import strategies as st
 import securitization as sz
 from securitization import SecuritizationError
 
-from .conftest import CASES, MEASURES, evidence_rows
+from .conftest import CASES, COUNTRIES, MEASURES, evidence_rows
 
-TABLES = {"cases": CASES, "evidence": evidence_rows(), "measures": MEASURES}
+TABLES = {"cases": CASES, "evidence": evidence_rows(), "measures": MEASURES, "countries": COUNTRIES}
 FUZZ = settings(
     max_examples=int(os.environ.get("FUZZ_EXAMPLES", "60")), deadline=None, suppress_health_check=[HealthCheck.too_slow]
 )

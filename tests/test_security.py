@@ -25,7 +25,7 @@ from securitization.cli import main
 from securitization.files import OutputFolder, atomic_write_text, check_id, id_problem
 from securitization.text import csv_cell, md_text, plot_text, safe_url, terminal_safe
 
-from .conftest import CASES, MEASURES, evidence_rows
+from .conftest import CASES, COUNTRIES, MEASURES, evidence_rows
 
 ESC_TITLE = "Title\x1b]0;owned\x07\x1b[2J"
 
@@ -35,6 +35,7 @@ def _write(d: Path, cases: pd.DataFrame | None = None, evidence: pd.DataFrame | 
     (CASES if cases is None else cases).to_csv(d / "cases.csv", index=False)
     (evidence_rows() if evidence is None else evidence).to_csv(d / "evidence.csv", index=False)
     (MEASURES if measures is None else measures).to_csv(d / "measures.csv", index=False)
+    COUNTRIES.to_csv(d / "countries.csv", index=False)
     return d
 
 
@@ -307,9 +308,9 @@ def test_the_command_line_never_prints_a_control_character(tmp_path: Path, capsy
         ("evidence", "date", "1500", "between 1800 and 2199"),
         ("cases", "start", "9999-12-31", "between 1800 and 2199"),
         ("cases", "end", "0001-01-01", "between 1800 and 2199"),
-        ("measures", "period", "FY0000", "a period between 1800 and 2199"),
-        ("measures", "period", "FY9999", "a period between 1800 and 2199"),
-        ("measures", "period", "0001-01-01/9999-12-31", "a period between 1800 and 2199"),
+        ("measures", "period", "FY0000", "a date or period between 1800 and 2199"),
+        ("measures", "period", "FY9999", "a date or period between 1800 and 2199"),
+        ("measures", "period", "0001-01-01/9999-12-31", "a date or period between 1800 and 2199"),
         ("evidence", "weight", "1e308", "an importance from 1 to 3"),
         ("evidence", "weight", "5", "an importance from 1 to 3"),
         ("evidence", "weight", "inf", "an importance from 1 to 3"),

@@ -15,7 +15,7 @@ from securitization.cli import main
 from securitization.rules import rule_names
 from securitization.uncertainty.method import _design, _Factor, _sobol, normalise_minmax
 
-from .conftest import CASES, MEASURES, evidence_rows
+from .conftest import CASES, COUNTRIES, MEASURES, evidence_rows
 from .test_uncertainty import synthetic, synthetic_cases
 
 REFERENCE = Path(__file__).parent / "reference"
@@ -276,4 +276,4 @@ def test_an_unperturbed_run_reproduces_score_on_any_codebook(
     assert sa.parameters["factors"] == []
 
 
-FIXTURE_DATA = validate_tables(cases=[CASES], evidence=[evidence_rows()], measures=[MEASURES])
+FIXTURE_DATA = validate_tables(cases=[CASES], evidence=[evidence_rows()], measures=[MEASURES], countries=[COUNTRIES])

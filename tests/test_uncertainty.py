@@ -24,6 +24,8 @@ from securitization.uncertainty.evidence import (
     _measures_batch,
 )
 
+from .conftest import COUNTRIES
+
 KINDS = {"I-1": "statute", "I-2": "programme", "I-3": "speech", "P-1": "operation", "P-2": "statistics"}
 
 
@@ -81,7 +83,7 @@ def score_synthetic(n_cases: int = 4, n_items: int = 10, **kw):
 
 @pytest.fixture
 def fixture_scores(cases, evidence, measures):
-    return score(validate_tables(cases=[cases], evidence=[evidence], measures=[measures]))
+    return score(validate_tables(cases=[cases], evidence=[evidence], measures=[measures], countries=[COUNTRIES]))
 
 
 # --- exact small cases ---------------------------------------------------------------------

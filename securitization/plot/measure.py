@@ -114,11 +114,11 @@ def plot_measure(
     ax.set_xlim(mdates.date2num(xmin), mdates.date2num(xmax))
     date_axis(ax, xmin, xmax)
     ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:,.0f}"))
-    fiscal = obs["period"].astype(str).str.upper().str.startswith("FY").any()
+    fiscal = obs["period"].astype(str).str.upper().str.startswith("FY").to_numpy()
     xlabel = "Period (each point at the middle of its period"
-    if fiscal:
-        month = pd.Timestamp(2000, scores.codebook.fiscal_year_start_month, 1).strftime("%B")
-        xlabel += f"; fiscal years start in {month}"
+    if fiscal.any():
+        months = pd.to_datetime(obs.loc[fiscal, "period_start"]).dt.month_name().unique()
+        xlabel += f"; fiscal years start in {' or '.join(months)}"
     ax.set_xlabel(xlabel + ")", fontsize=9.5)
     ax.set_ylabel(" / ".join(units).capitalize(), fontsize=9.5)
     indicator = str(obs["indicator"].iloc[0])

@@ -7,7 +7,7 @@ cells against the schemas and the codebook.
 
 from __future__ import annotations
 
-from .discover import TABLE_KINDS, TableKind, discover, kind_of
+from .discover import TABLE_KINDS, TableKind, discover, find_codebooks, kind_of
 from .formats import READERS, REFUSED, Reader, read_table, reader_for, register_reader
 
 __all__ = [
@@ -17,6 +17,7 @@ __all__ = [
     "Reader",
     "TableKind",
     "discover",
+    "find_codebooks",
     "kind_of",
     "read_table",
     "reader_for",

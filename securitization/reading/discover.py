@@ -9,10 +9,10 @@ from typing import Literal
 from ..errors import ParameterError, Problem, ValidationError
 from .formats import READERS, REFUSED, read_table
 
-__all__ = ["TABLE_KINDS", "TableKind", "discover", "kind_of"]
+__all__ = ["TABLE_KINDS", "TableKind", "discover", "find_codebooks", "kind_of"]
 
-TableKind = Literal["cases", "evidence", "measures"]
-TABLE_KINDS: tuple[TableKind, ...] = ("cases", "evidence", "measures")
+TableKind = Literal["cases", "evidence", "measures", "countries"]
+TABLE_KINDS: tuple[TableKind, ...] = ("cases", "evidence", "measures", "countries")
 
 
 def kind_of(path: Path) -> TableKind | None:
@@ -112,4 +112,17 @@ def discover(paths: Iterable[str | Path] | str | Path) -> list[tuple[Path, Table
             )
     if problems:
         raise ValidationError(problems)
+    return found
+
+
+def find_codebooks(paths: Iterable[str | Path] | str | Path) -> list[Path]:
+    """The codebook files (``codebook*.toml``) of the folders given (searched recursively), sorted."""
+    found: list[Path] = []
+    for p in _as_paths(paths):
+        if p.is_dir():
+            found += [
+                f
+                for f in sorted(p.rglob("codebook*.toml"))
+                if f.is_file() and not any(part.startswith(".") for part in f.relative_to(p).parts)
+            ]
     return found

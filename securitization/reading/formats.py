@@ -1,8 +1,10 @@
 """File formats: one reader per file suffix, each returning a table of text cells.
 
 A reader takes a path and returns a DataFrame whose cells are all strings (empty cells are
-``""``, surrounding spaces stripped), with two more columns: ``file`` (the path as given)
-and ``row`` (the row number as a spreadsheet shows it: the header is row 1). A file that
+``""``, surrounding spaces stripped), with three more columns: ``file`` (the path as
+given), ``row`` (the row number as a spreadsheet shows it: the header is row 1) and
+``decimal`` (``","`` when the file writes decimals with a comma: a semicolon-separated
+CSV, as Excel saves it in comma-decimal languages; ``"."`` otherwise). A file that
 cannot be read exactly raises :class:`~securitization.errors.ValidationError` listing
 every problem with the file and, where there is one, the line or row: never a raw parser
 error, never a silently shifted column.
@@ -27,9 +29,12 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import hashlib
 import io
 import math
+import re
 from collections.abc import Callable, Iterable
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 from xml.etree import ElementTree
@@ -37,13 +42,14 @@ from xml.etree import ElementTree
 import numpy as np
 import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 
 from ..errors import MissingDependencyError, Problem, ValidationError
 from ..text import CONTROL
 
-__all__ = ["READERS", "REFUSED", "Reader", "control_problems", "read_table", "reader_for", "register_reader"]
+__all__ = ["BESIDE", "READERS", "REFUSED", "Reader", "control_problems", "read_table", "reader_for", "register_reader"]
 
 Reader = Callable[[Path], pd.DataFrame]
 
@@ -55,6 +61,9 @@ REFUSED: dict[str, str] = {
     ".xlsb": "an .xlsx workbook or a CSV UTF-8 file (this is a binary Excel workbook: save it as .xlsx)",
 }
 _DELIMITERS = ",;\t|"
+#: One thread for work that runs beside Arrow's (hashing a file while it is parsed, sorting
+#: evidence ids while the other columns are checked): Arrow and hashlib release the GIL.
+BESIDE = ThreadPoolExecutor(max_workers=1, thread_name_prefix="securitization")
 _MAX_LISTED = 5  # malformed lines listed one by one; the rest are counted
 
 
@@ -62,11 +71,20 @@ def _problem(path: Path, expected: str, *, row: int | None = None, value: str | 
     return Problem(file=str(path), row=row, column=None, value=value, expected=expected)
 
 
-def _finish(frame: pd.DataFrame, path: Path, rows: np.ndarray | None = None, *, controls: bool = True) -> pd.DataFrame:
+def _finish(
+    frame: pd.DataFrame,
+    path: Path,
+    rows: np.ndarray | None = None,
+    *,
+    controls: bool = True,
+    decimal: str = ".",
+    stripped: bool = False,
+) -> pd.DataFrame:
     """Strip names and cells, refuse control characters, add ``file`` and ``row``.
 
     ``controls=False`` skips the search for control characters (the caller has searched
-    the whole text at once and found none)."""
+    the whole text at once and found none); ``stripped=True`` skips stripping the cells
+    (the caller has done it)."""
     names = [str(c).strip() for c in frame.columns]
     problems = []
     dups = sorted({n for n in names if names.count(n) > 1 and n})
@@ -75,14 +93,18 @@ def _finish(frame: pd.DataFrame, path: Path, rows: np.ndarray | None = None, *, 
     if problems:
         raise ValidationError(problems)
     frame.columns = names
-    for c in frame.columns:
-        frame[c] = frame[c].astype(str).str.strip()
+    if not stripped:
+        for c in frame.columns:
+            frame[c] = frame[c].astype(str).str.strip()
     row_numbers = np.arange(2, len(frame) + 2) if rows is None else rows
     bad = control_problems(frame, str(path), row_numbers) if controls else []
     if bad:
         raise ValidationError(bad)
-    frame["file"] = str(path)
+    n = len(frame)
+    frame["file"] = pd.Categorical.from_codes(np.zeros(n, dtype=np.int8), categories=[str(path)])
     frame["row"] = row_numbers
+    # how the file writes decimals: with a comma only in a semicolon-separated CSV
+    frame["decimal"] = pd.Categorical.from_codes(np.zeros(n, dtype=np.int8), categories=[decimal])
     return frame
 
 
@@ -113,10 +135,18 @@ def control_problems(frame: pd.DataFrame, file: str, rows: np.ndarray) -> list[P
 # --- CSV --------------------------------------------------------------------------------
 
 
-def _decode(path: Path, data: bytes) -> str:
+def _hash_and_look(data: bytes) -> tuple[str, bool]:
+    """The SHA-256 of a file's bytes, and whether they hold a control character (run beside the parser)."""
+    return hashlib.sha256(data).hexdigest(), _has_control(data)
+
+
+def _check_utf8(path: Path, data: bytes, *, head: bool = False) -> None:
+    """Refuse text that is not UTF-8, naming the line; ``head=True`` forgives a character cut at the end."""
     try:
-        return data.decode("utf-8")
+        data.decode("utf-8")
     except UnicodeDecodeError as exc:
+        if head and exc.reason == "unexpected end of data":
+            return
         line = data[: exc.start].count(b"\n") + 1
         raise ValidationError(
             [
@@ -127,6 +157,94 @@ def _decode(path: Path, data: bytes) -> str:
                 )
             ]
         ) from None
+
+
+# the one-byte control characters of CONTROL, and every other byte (deleted by bytes.translate)
+_CONTROL_BYTES = bytes([*range(0x00, 0x09), 0x0B, 0x0C, *range(0x0E, 0x20), 0x7F])
+_OTHER_BYTES = bytes(b for b in range(256) if b not in _CONTROL_BYTES)
+# the control characters of CONTROL written with more than one byte in UTF-8: C1 controls
+# (U+0080-U+009F) and the bidirectional marks and overrides
+_CONTROL_UTF8 = re.compile(rb"\xc2[\x80-\x9f]|\xe2\x80[\x8e\x8f\xaa-\xae]|\xe2\x81[\xa6-\xa9]")
+
+
+_ASCII_SPACE = np.zeros(256, dtype=bool)
+_ASCII_SPACE[[0x09, 0x0A, 0x0B, 0x0C, 0x0D, 0x20]] = True
+_ASCII_SPACE[0x80:] = True  # a non-ASCII first or last byte may belong to a Unicode space
+
+
+def _may_need_trim(column: pa.ChunkedArray) -> bool:
+    """Whether some cell may begin or end with white space (a quick look at first and last bytes).
+
+    Reads the Arrow buffers directly: a cell whose first and last bytes are ASCII and not
+    white space needs no stripping; any other cell (white space, or a non-ASCII byte that
+    may be a Unicode space) sends the column to :func:`pyarrow.compute.utf8_trim_whitespace`.
+    """
+    for chunk in column.chunks:
+        if not len(chunk):
+            continue
+        _, offsets_buf, data_buf = chunk.buffers()
+        width = np.int64 if pa.types.is_large_string(chunk.type) else np.int32
+        offsets = np.frombuffer(offsets_buf, dtype=width)[chunk.offset : chunk.offset + len(chunk) + 1]
+        if data_buf is None:
+            continue
+        data = np.frombuffer(data_buf, dtype=np.uint8)
+        if not len(data):
+            continue
+        # an empty cell reads a neighbour's byte: at worst a column is trimmed for nothing
+        first = data.take(offsets[:-1], mode="clip")
+        last = data.take(offsets[1:] - 1, mode="clip")
+        if _ASCII_SPACE.take(first).any() or _ASCII_SPACE.take(last).any():
+            return True
+    return False
+
+
+_REPETITIVE_MIN_ROWS = 2_000  # smaller tables are read as plain text
+_SAMPLE_BYTES = 1 << 20
+
+
+def _repetitive_columns(data: bytes, cols: list[str], delimiter: str) -> set[str]:
+    """Columns of few distinct values (case, kind, date, code...) in the first megabyte of a large file.
+
+    Arrow reads them dictionary-encoded, and they become pandas categoricals: a few bytes a
+    row instead of a string each, and every check on them works on the distinct values
+    only. A column that turns out less repetitive further down is still read exactly.
+    """
+    cut = data[:_SAMPLE_BYTES]
+    if len(cut) < len(data):
+        cut = cut[: cut.rfind(b"\n") + 1]
+    try:
+        sample = pacsv.read_csv(
+            io.BytesIO(cut),
+            read_options=pacsv.ReadOptions(column_names=cols, skip_rows=1, use_threads=False),
+            parse_options=pacsv.ParseOptions(
+                delimiter=delimiter, invalid_row_handler=lambda row: "skip", newlines_in_values=True
+            ),
+            convert_options=pacsv.ConvertOptions(
+                column_types=dict.fromkeys(cols, pa.string()), strings_can_be_null=False
+            ),
+        )
+    except pa.ArrowException:  # the full read reports what is wrong
+        return set()
+    if sample.num_rows < _REPETITIVE_MIN_ROWS:
+        return set()
+    return {c for c in cols if pc.count_distinct(sample.column(c)).as_py() <= sample.num_rows // 20}
+
+
+def _trimmed(column: pa.ChunkedArray) -> pa.ChunkedArray:
+    """A text column with the white space around every cell removed (looked for first, cheaply)."""
+    if pa.types.is_dictionary(column.type):
+        if not any(_may_need_trim(pa.chunked_array([c.dictionary])) for c in column.chunks):
+            return column
+        plain = pc.utf8_trim_whitespace(column.cast(pa.large_string()))
+        return pc.dictionary_encode(plain)
+    return pc.utf8_trim_whitespace(column) if _may_need_trim(column) else column
+
+
+def _has_control(data: bytes) -> bool:
+    """Whether UTF-8 text holds a character of :data:`~securitization.text.CONTROL` (fast on large files)."""
+    if data.translate(None, _OTHER_BYTES):
+        return True
+    return (b"\xc2" in data or b"\xe2" in data) and _CONTROL_UTF8.search(data) is not None
 
 
 def _sniff(sample: str, suffix: str) -> str:
@@ -144,14 +262,18 @@ def _sniff(sample: str, suffix: str) -> str:
 def read_csv(path: Path) -> pd.DataFrame:
     """Read a delimited text file exactly (see the module docstring)."""
     data = path.read_bytes()
+    # the hash of the bytes read (the manifest records what was scored) and the search for
+    # control characters run in a thread while Arrow parses (a BOM holds no control character)
+    looking = BESIDE.submit(_hash_and_look, data)
     if data.startswith(b"\xef\xbb\xbf"):
         data = data[3:]
-    text = _decode(path, data)
-    if not text.strip():
+    _check_utf8(path, data[: data.find(b"\n") + 1 if b"\n" in data[:65536] else 65536], head=True)
+    if not data or data.isspace():
         raise ValidationError([_problem(path, "a header row with the column names (the file is empty)")])
-    delimiter = _sniff(text[:65536], path.suffix.lower())
+    head = data[:65536].decode("utf-8", errors="ignore")  # a character cut at the end is dropped
+    delimiter = _sniff(head, path.suffix.lower())
     try:
-        header = next(csv.reader(io.StringIO(text[:65536], newline=""), delimiter=delimiter), [])
+        header = next(csv.reader(io.StringIO(head, newline=""), delimiter=delimiter), [])
     except csv.Error as exc:
         raise ValidationError([_problem(path, f"a well-formed header row ({exc})", row=1)]) from None
     names = [h.strip() for h in header]
@@ -175,25 +297,32 @@ def read_csv(path: Path) -> pd.DataFrame:
         return "skip"
 
     cols = [f"c{i}" for i in range(n + trailing)]
+    repetitive = _repetitive_columns(data, cols, delimiter)
+    quoted = b'"' in data  # a line break can sit inside a cell only between quotes; without any, Arrow splits faster
+    types = {c: pa.dictionary(pa.int32(), pa.string()) if c in repetitive else pa.large_string() for c in cols}
 
-    def parse(threads: bool) -> pa.Table:
+    def parse(source: bytes, threads: bool) -> pa.Table:
         return pacsv.read_csv(
-            io.BytesIO(data),
+            io.BytesIO(source),
             read_options=pacsv.ReadOptions(column_names=cols, skip_rows=1, use_threads=threads, block_size=1 << 24),
-            parse_options=pacsv.ParseOptions(delimiter=delimiter, invalid_row_handler=on_bad, newlines_in_values=True),
+            parse_options=pacsv.ParseOptions(
+                delimiter=delimiter, invalid_row_handler=on_bad, newlines_in_values=quoted
+            ),
             convert_options=pacsv.ConvertOptions(
-                column_types=dict.fromkeys(cols, pa.string()),
+                column_types=types,  # text as pandas keeps it (large strings), or dictionary-encoded
                 strings_can_be_null=False,
                 quoted_strings_can_be_null=False,
             ),
         )
 
     try:
-        table = parse(True)
+        table = parse(data, True)
         if bad and any(b[0] is None for b in bad):  # line numbers are known only without threads
             bad.clear()
-            table = parse(False)
+            table = parse(data, False)
     except (pa.ArrowInvalid, pa.ArrowException) as exc:
+        if "utf8" in str(exc).lower():  # Arrow checks the encoding; Python names the line
+            _check_utf8(path, data)
         raise ValidationError([_problem(path, f"a well-formed delimited text file ({exc})")]) from None
     if bad:
         extra_empty = all(actual == n + 1 and b.rstrip("\r\n").endswith(delimiter) for _, actual, b in bad)
@@ -218,7 +347,14 @@ def read_csv(path: Path) -> pd.DataFrame:
                 _problem(path, f"the same for {len(bad) - _MAX_LISTED} more lines (fix the ones above first)")
             )
         raise ValidationError(listed)
+    digest, controls = looking.result()
+    del data
+    table = pa.table(
+        [_trimmed(c) for c in table.columns],
+        names=table.column_names,
+    )
     frame = table.to_pandas()
+    del table
     if trailing:
         extra = frame[cols[-1]]
         if (extra != "").any():
@@ -235,7 +371,10 @@ def read_csv(path: Path) -> pd.DataFrame:
             )
         frame = frame.drop(columns=cols[-1])
     frame.columns = names
-    return _finish(frame, path, controls=CONTROL.search(text) is not None)
+    frame = _finish(frame, path, controls=controls, decimal="," if delimiter == ";" else ".", stripped=True)
+    frame.attrs["sha256"] = digest
+    pa.default_memory_pool().release_unused()  # the parser's buffers, freed, go back to the system
+    return frame
 
 
 # --- Excel ------------------------------------------------------------------------------

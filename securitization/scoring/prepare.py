@@ -39,6 +39,7 @@ class RowArrays:
     weight: np.ndarray
     coder: np.ndarray  # code into data.index.coders
     source: np.ndarray  # code into data.index.sources
+    entry: np.ndarray  # position in data.index
     row: np.ndarray  # position in data.evidence
 
 
@@ -52,6 +53,7 @@ class ItemArrays:
     code: np.ndarray  # consolidated code
     weight: np.ndarray  # mean of its rows' weights
     n_coders: np.ndarray
+    entry: np.ndarray  # position in data.index of its first row
     row: np.ndarray  # first row in data.evidence (for the descriptive columns)
 
 
@@ -89,9 +91,9 @@ class Prepared:
                 "item": r.item,
                 "code": r.code,
                 "weight": r.weight,
-                "case": pd.Categorical.from_codes(ix.case[r.row], categories=ix.cases),
+                "case": pd.Categorical.from_codes(ix.case[r.entry], categories=ix.cases),
                 "indicator": pd.Categorical.from_codes(r.ind, categories=list(self.codebook.indicator_codes)),
-                "evidence_id": pd.Categorical.from_codes(ix.item[r.row], categories=ix.evidence_ids),
+                "evidence_id": pd.Categorical.from_codes(ix.item[r.entry], categories=ix.evidence_ids),
                 "coder": pd.Categorical.from_codes(r.coder, categories=ix.coders),
                 "source": pd.Categorical.from_codes(r.source, categories=ix.sources),
                 "row": r.row,
@@ -108,9 +110,9 @@ class Prepared:
                 "item": np.arange(len(i.uid)),
                 "uid": i.uid,
                 "ind": i.ind,
-                "case": pd.Categorical.from_codes(ix.case[i.row], categories=ix.cases),
+                "case": pd.Categorical.from_codes(ix.case[i.entry], categories=ix.cases),
                 "indicator": pd.Categorical.from_codes(i.ind, categories=list(self.codebook.indicator_codes)),
-                "evidence_id": pd.Categorical.from_codes(ix.item[i.row], categories=ix.evidence_ids),
+                "evidence_id": pd.Categorical.from_codes(ix.item[i.entry], categories=ix.evidence_ids),
                 "date": self.data.evidence["date"].to_numpy()[i.row],
                 "weight": i.weight,
                 "n_coders": i.n_coders,
@@ -178,26 +180,37 @@ def prepare(data: Dataset, *, by: By = "case", codebook: Codebook | None = None)
     if by == "year":
         first_year = case_units["year"].to_numpy(dtype=np.int64)[ix.case]
         n_years = units.groupby("case", sort=False).size().reindex(case_units["case"]).to_numpy()[ix.case]
-        offset = ev["date"].dt.year.to_numpy(dtype=np.int64) - first_year
+        offset = ev["date"].dt.year.to_numpy(dtype=np.int64)[ix.positions] - first_year
         uid = np.where((offset >= 0) & (offset < n_years), uid + offset, -1)
     code, weight, source = ix.code, ix.weight, ix.source
     eid, coder = ix.item, ix.coder
     if by == "case" and identity:  # rows and items exactly as indexed at validation
-        keep, runs = ix.positions, vars(ix)
+        entry, runs = np.arange(len(ix.case)), vars(ix)
     else:
         ok = (ind >= 0) & (uid >= 0)
-        keep = np.arange(len(ev)) if ok.all() else np.flatnonzero(ok)
-        if len(keep) < len(ev):
-            uid, ind, eid, coder = uid[keep], ind[keep], eid[keep], coder[keep]
-            code, weight, source = code[keep], weight[keep], source[keep]
-        order = np.lexsort((coder, eid, ind, uid))  # the table is sorted by case; re-sort by unit
-        keep, uid, ind, eid, coder = keep[order], uid[order], ind[order], eid[order], coder[order]
+        entry = np.arange(len(ix.case))
+        if not ok.all():
+            sel = np.flatnonzero(ok)
+            entry, uid, ind, eid, coder = entry[sel], uid[sel], ind[sel], eid[sel], coder[sel]
+            code, weight, source = code[sel], weight[sel], source[sel]
+        order = np.lexsort((coder, eid, ind, uid))  # the index is sorted by case; re-sort by unit
+        entry, uid, ind, eid, coder = entry[order], uid[order], ind[order], eid[order], coder[order]
         code, weight, source = code[order], weight[order], source[order]
         # an evidence id belongs to one case, indicator and date, hence to one unit
         runs = item_runs(eid, uid, ind, n_ind, weight)
     item, first, counts = runs["seq"], runs["first"], runs["n_rows"]
+    keep = ix.positions[entry]  # the evidence table's rows
     row_arrays = RowArrays(
-        uid=uid, ind=ind, cell=runs["cell"], item=item, code=code, weight=weight, coder=coder, source=source, row=keep
+        uid=uid,
+        ind=ind,
+        cell=runs["cell"],
+        item=item,
+        code=code,
+        weight=weight,
+        coder=coder,
+        source=source,
+        entry=entry,
+        row=keep,
     )
     item_arrays = ItemArrays(
         uid=runs["item_case"],
@@ -206,6 +219,7 @@ def prepare(data: Dataset, *, by: By = "case", codebook: Codebook | None = None)
         code=consolidate_coders(item, code, len(first), cb.aggregation.coders),
         weight=runs["item_weight"],
         n_coders=counts,
+        entry=entry[first],
         row=keep[first],
     )
     # measures by unit

@@ -44,7 +44,9 @@ class Explanation:
 
     ``items`` has one row per evidence item: its code (consolidated over coders), each
     coder's code, weight, share of the items score and contribution in scale points;
-    ``measures`` one row per observation used; ``measure_scores`` one row per measure rule.
+    ``measures`` one row per observation used; ``measure_scores`` one row per measure rule;
+    ``unscored`` one row per measure of the case and indicator that no rule of the codebook
+    scores (``measure, n_obs``): context, shown so that nothing is left out in silence.
     """
 
     case: str
@@ -63,6 +65,7 @@ class Explanation:
     measure_scores: pd.DataFrame
     interval: tuple[float, float] | None = None
     codebook: str = ""
+    unscored: pd.DataFrame = field(default_factory=lambda: pd.DataFrame({"measure": [], "n_obs": []}))
 
     def to_frame(self) -> pd.DataFrame:
         """The items table (one row per item)."""
@@ -98,6 +101,11 @@ class Explanation:
                 )
             for o in self.measures.itertuples(index=False):
                 lines.append(f"      {o.period}: {o.value:,.0f} {o.unit} ({o.source})")
+        if len(self.unscored):
+            lines.append("")
+            lines.append("Not scored (no rule of the codebook; context only: give it a rule to score it):")
+            for u in self.unscored.itertuples(index=False):
+                lines.append(f"  {u.measure}: {u.n_obs} observations")
         return "\n".join(lines)
 
 
@@ -254,6 +262,12 @@ class Scores:
         obs = obs.sort_values(["measure", "period_start"])[
             ["measure", "period", "value", "unit", "source", "url"]
         ].reset_index(drop=True)
+        ctx = self.observations.loc[
+            (self.observations["case"] == case)
+            & (self.observations["indicator"] == indicator)
+            & ~self.observations["scored"]
+        ]
+        unscored = ctx.groupby("measure", sort=True).size().rename("n_obs").reset_index()
         has_i, has_m = np.isfinite(r["items_score"]), np.isfinite(r["measures_score"])
         bi, bm = ind.blend.items * has_i, (ind.blend.measures if ind.measures else 0.0) * has_m
         share = bi / (bi + bm) if bi + bm > 0 else 0.0
@@ -275,6 +289,7 @@ class Scores:
             measure_scores=ms.drop(columns=["uid", "ind"]).reset_index(drop=True),
             interval=interval,
             codebook=self.codebook.label,
+            unscored=unscored,
         )
 
     def _describe(self, items: pd.DataFrame) -> pd.DataFrame:

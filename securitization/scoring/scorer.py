@@ -48,6 +48,7 @@ def score(
     *,
     codebook: Codebook | str | None = None,
     measures: pd.DataFrame | None = None,
+    countries: pd.DataFrame | None = None,
     by: By = "case",
 ) -> Scores:
     """Score every case (or every year of every case) from coded evidence and measures.
@@ -58,8 +59,9 @@ def score(
         A validated :class:`~securitization.tables.Dataset` (from
         :func:`~securitization.tables.load`), or an evidence table as a DataFrame (then
         ``cases`` is required; the tables are validated here).
-    cases, measures
-        The cases and (optional) measures tables when ``data`` is an evidence DataFrame.
+    cases, measures, countries
+        The cases, the (optional) measures and countries (fiscal years) tables when
+        ``data`` is an evidence DataFrame.
     codebook
         A :class:`Codebook`, a file or a bundled name; default: the dataset's codebook
         (or the bundled ``bourbeau-2011``).
@@ -91,7 +93,11 @@ def score(
             )
         cb = codebook if isinstance(codebook, Codebook) else load_codebook(codebook)
         ds = validate_tables(
-            cases=[cases], evidence=[data], measures=[measures] if measures is not None else [], codebook=cb
+            cases=[cases],
+            evidence=[data],
+            measures=[measures] if measures is not None else [],
+            countries=[countries] if countries is not None else [],
+            codebook=cb,
         )
     else:
         raise ParameterError.invalid("data", "score", "a Dataset or an evidence DataFrame", type(data).__name__)

@@ -22,6 +22,7 @@ from ..reading import TableKind
 __all__ = [
     "CASE_COLUMNS",
     "COLUMNS",
+    "COUNTRY_COLUMNS",
     "DEFAULT_CODER",
     "EVIDENCE_COLUMNS",
     "MAX_POPULATION",
@@ -71,10 +72,18 @@ MEASURE_COLUMNS: dict[str, bool] = {
     "label": False,
     "provenance": False,
 }
+COUNTRY_COLUMNS: dict[str, bool] = {
+    "country": True,
+    "start_month": True,
+    "single": False,
+    "source": True,
+    "notes": False,
+}
 COLUMNS: dict[TableKind, dict[str, bool]] = {
     "cases": CASE_COLUMNS,
     "evidence": EVIDENCE_COLUMNS,
     "measures": MEASURE_COLUMNS,
+    "countries": COUNTRY_COLUMNS,
 }
 DEFAULT_CODER = "c1"
 #: Bounds of the numbers a table may hold: no population or measure beyond these is real.

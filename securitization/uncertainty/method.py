@@ -161,16 +161,18 @@ class Sensitivity:
         ``run_scores[run]``.
         """
         cb = self.codebook_of(run)
-        if self.data is None or len(self.data.raw) != 3:
+        if self.data is None or "cases" not in self.data.raw:
             raise ParameterError.invalid(
                 "self", "Sensitivity.replay", "an analysis of Scores made from a Dataset", "no raw tables"
             )
-        raw_c, raw_e, raw_m = self.data.raw
+        raw = dict(self.data.raw)
         left = self.runs.iloc[run]["leave_out"]
-        if left:
-            raw_e = raw_e.loc[raw_e["indicator"].astype(str).str.strip() != left]
-            raw_m = raw_m.loc[raw_m["indicator"].astype(str).str.strip() != left]
-        ds = validate_tables(cases=[raw_c], evidence=[raw_e], measures=[raw_m], codebook=cb, files=self.data.files)
+        if left:  # the left-out indicator's rows are set aside (its code is not in the run's codebook)
+            for kind in ("evidence", "measures"):
+                if kind in raw:
+                    frame = raw[kind]
+                    raw[kind] = frame.loc[frame["indicator"].astype(str).str.strip() != left]
+        ds = validate_tables(**{k: [v] for k, v in raw.items()}, codebook=cb, files=self.data.files)
         return score(ds, by=self.by)
 
     def __str__(self) -> str:
