@@ -156,7 +156,8 @@ def cmd_validate(args: argparse.Namespace) -> int:
     ds = _dataset(args)
     _out(f"OK: {ds}")
     for f in ds.files:
-        _out(f"  {f.kind:9s} {f.rows:6d} rows  {f.path}")
+        size = f"{f.rows:6d} rows" if f.kind != "codebook" else " " * 11
+        _out(f"  {f.kind:9s} {size}  {f.path}")
     return 0
 
 

@@ -6,8 +6,10 @@ below, and reports every problem at once, naming the file and the key.
 
 A codebook file may extend another one with ``extends`` in its ``[codebook]`` table: the
 tables of the base are updated with the new file's, indicators and dimensions are merged
-by ``code`` (a new code is added, an existing code is replaced whole) and ``drop`` lists
-indicator codes to remove. See ``indicators/README.md`` for the full format.
+by ``code`` (a new code is added, an existing code is replaced whole), ``drop`` lists
+indicator codes to remove, and top-level ``[[measures]]`` tables (each naming its
+``indicator``) add measure rules to an indicator without re-declaring it (a rule for a
+measure the indicator already scores is replaced). See ``indicators/README.md``.
 """
 
 from __future__ import annotations
@@ -541,6 +543,7 @@ def _raw(path: Path, seen: tuple[Path, ...] = ()) -> dict[str, Any]:
         raise problem("codebook.extends", base_name, "the name of a bundled codebook or a .toml path, as a string")
     if not isinstance(drop, list) or not all(isinstance(d, str) for d in drop):
         raise problem("codebook.drop", drop, 'a list of indicator codes, e.g. drop = ["I-3"]')
+    added = data.pop("measures", None)  # measure rules added to indicators (this file's, after the merge)
     if base_name is not None:
         base = _raw(_resolve(base_name, path.parent), (*seen, path.resolve()))
         data = _merge(base, data)
@@ -553,7 +556,28 @@ def _raw(path: Path, seen: tuple[Path, ...] = ()) -> dict[str, Any]:
                 "codebook.drop", unknown, f"indicator codes of the codebook ({', '.join(sorted(map(str, have)))})"
             )
         data["indicators"] = [i for i in inds if not (isinstance(i, dict) and i.get("code") in drop)]
+    if added is not None:
+        _add_measures(data, added, problem)
     return data
+
+
+def _add_measures(data: dict[str, Any], added: object, problem: Any) -> None:
+    """Add top-level ``[[measures]]`` rules to their indicators (a rule of the same name is replaced)."""
+    if not isinstance(added, list) or not all(isinstance(m, dict) for m in added):
+        raise problem("measures", added, "a list of [[measures]] tables, each with an 'indicator' and a 'measure'")
+    inds = {i.get("code"): i for i in data.get("indicators", []) if isinstance(i, dict)}
+    for rule in added:
+        rule = dict(rule)
+        code = rule.pop("indicator", None)
+        if code not in inds:
+            known = ", ".join(sorted(map(str, inds)))
+            raise problem("measures.indicator", code, f"the code of an indicator of the codebook ({known})")
+        ind = inds[code] = dict(inds[code])
+        kept = [
+            m for m in ind.get("measures", []) if not (isinstance(m, dict) and m.get("measure") == rule.get("measure"))
+        ]
+        ind["measures"] = [*kept, rule]
+    data["indicators"] = [inds.get(i.get("code"), i) if isinstance(i, dict) else i for i in data.get("indicators", [])]
 
 
 def _loc_name(raw: dict[str, Any], loc: tuple[int | str, ...]) -> str:

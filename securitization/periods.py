@@ -262,6 +262,16 @@ def _second_year(first: int, second: str) -> int:
     return s
 
 
+def _spanning(fy: FiscalYear, text: str, first: int) -> FiscalYear:
+    """A fiscal year that spans two calendar years: refused where the fiscal year is the calendar year."""
+    if fy.start_month == 1:
+        raise PeriodError(
+            f"a period of {fy.country}, whose fiscal year is the calendar year: {text} names two years; write "
+            f"{first} for one year or {first}-{first + 1} for both"
+        )
+    return fy
+
+
 def parse_period(
     text: str, fy: FiscalYear | None = None, *, country: str = "", order: SlashOrder | None = None
 ) -> Span:
@@ -297,7 +307,7 @@ def parse_period(
         f = _need(fy, country, t)
         if m.group(2) is not None:
             _second_year(first, m.group(2))
-            return _fiscal(first, f)
+            return _fiscal(first, _spanning(f, t, first))
         if f.start_month == 1:
             return _calendar_year(first)
         if f.single == "end":
@@ -316,7 +326,7 @@ def parse_period(
             if sep == "/":
                 if s is None:
                     raise PeriodError(f"a fiscal year of two consecutive years (got {t})")
-                return _fiscal(first, _need(fy, country, t))
+                return _fiscal(first, _spanning(_need(fy, country, t), t, first))
             # YYYY-YY: a month, or a fiscal year
             month = int(second)
             if s is not None and non_calendar:

@@ -158,3 +158,25 @@ def test_any_text_as_a_codebook(toml: str) -> None:
         p.write_text(toml, encoding="utf-8")
         with contextlib.suppress(SecuritizationError):
             sz.load_codebook(p)
+
+
+def _large_evidence(n: int = 2500) -> pd.DataFrame:
+    """Enough rows that the reader dictionary-encodes the repetitive columns."""
+    base = evidence_rows()
+    base = base.loc[base["coder"] == "c1"].reset_index(drop=True)
+    big = pd.concat([base] * (n // len(base) + 1), ignore_index=True).iloc[:n].copy()
+    big["evidence_id"] = [f"e{i}" for i in range(n)]
+    return big
+
+
+LARGE = _large_evidence()
+
+
+@settings(max_examples=int(os.environ.get("FUZZ_EXAMPLES", "60")) // 4, deadline=None)
+@given(row=st.integers(0, len(LARGE) - 1), col=st.integers(0, LARGE.shape[1] - 1), value=cell_text)
+def test_one_cell_mutated_in_a_large_table(row: int, col: int, value: str) -> None:
+    tables = {**TABLES, "evidence": LARGE.copy()}
+    tables["evidence"].iloc[row, col] = value
+    with tempfile.TemporaryDirectory() as tmp:
+        _write(Path(tmp), tables, "csv")
+        _load_only_our_errors(Path(tmp))

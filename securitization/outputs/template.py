@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from ..codebook import Codebook, load_codebook
+from ..countries import fiscal_year
 from ..errors import ParameterError
 from ..files import atomic_write_bytes, atomic_write_text, check_id
 from ..periods import parse_date
@@ -79,7 +80,34 @@ def _put(ws: Any, row: int, column: int, value: object) -> None:
         cell.data_type = "s"
 
 
-def coding_guide(codebook: Codebook, case: str, label: str) -> str:
+def _fiscal_lines(country: str | None) -> list[str]:
+    fy = fiscal_year(country) if country else None
+    if fy is None:
+        return [
+            f"- Fiscal years: the package knows none for {country or 'this country'}. To write `FY` labels or "
+            "`2016/17`, add a `countries.csv` to the folder: `country,start_month,single,source` (e.g. "
+            "`CAN,4,,Financial Administration Act s. 2`; `single` is `end` when `FY2017` names the year that ends "
+            "in 2017, `start` when it names the one that starts in 2017, empty when only `FY2016-17` is clear).",
+        ]
+    if fy.start_month == 1:
+        return [
+            f"- Fiscal years of {fy.country} are calendar years ({fy.source.rstrip('.')}): `FY2017` is 2017; a two-year "
+            "label such as `2016/17` is refused (write `2016` or `2016-2017`). A `countries.csv` in the folder "
+            "overrides this.",
+        ]
+    single = {
+        "end": "`FY2017` is the fiscal year that ends in 2017",
+        "start": "`FY2017` is the fiscal year that starts in 2017",
+        None: "`FY2017` alone is ambiguous and refused: write `FY2016-17`",
+    }[fy.single]
+    return [
+        f"- Fiscal years of {fy.country} run {fy.describe().split(': ', 1)[1]} ({fy.source.rstrip('.')}); {single}. "
+        "`FY2016-17`, `2016/17` and `2016-17` name the fiscal year that starts in 2016. A `countries.csv` in "
+        "the folder overrides this.",
+    ]
+
+
+def coding_guide(codebook: Codebook, case: str, label: str, country: str | None = None) -> str:
     """A short coding guide for one case, generated from the codebook's anchors."""
     cb = codebook
     out = [
@@ -93,15 +121,54 @@ def coding_guide(codebook: Codebook, case: str, label: str) -> str:
         "1. Pick a document or event from the term that bears on one indicator (a law, an order, a memo, a "
         "programme, a speech, an operation, a statistic). Desecuritizing moves count too: they get low levels.",
         "2. Fill `evidence_id` (`<case>-<indicator without dash>-<nn>`), `case`, `indicator`, `date` "
-        "(YYYY-MM-DD within the term; YYYY-MM or YYYY if only that is known), `kind`, `title`, a one-sentence "
+        "(within the term), `kind`, `title`, a one-sentence "
         "`summary` in your words, the `source` citation (never empty), the `url` and a verbatim `quote` if you have them.",
         "3. Read the indicator's anchors below and give the level whose anchor best describes what this item shows "
-        "on this indicator (`code`).",
+        "on this indicator (`code`: the number, or the level's label).",
         f"4. Set `weight` ({cb.importance.describe()}) for the case on that indicator; "
         f"empty means {cb.importance.default:g}. Put your `coder` id.",
-        "5. Quantitative series go to `measures.csv` (country, indicator, measure, period such as FY2019 or "
-        "2019, value, unit, source).",
-        "6. Check with `securitization validate <folder>`: every problem is listed with row and column.",
+        "5. Quantitative series go to `measures.csv` (country, indicator, measure, period, value, unit, source).",
+        "6. Check with `securitization validate <folder>`: every problem is listed with row and column, and "
+        "every reading that is not verbatim (a kind written `law`, a header written `Date`) is noted.",
+        "",
+        "## Dates, periods and numbers",
+        "",
+        "- Dates: `YYYY-MM-DD` is never ambiguous. `dd/mm/yyyy` and `mm/dd/yyyy` are read when the column "
+        "tells which (a day above 12 somewhere in it), `yyyy/mm/dd` too; `YYYY-MM` or `YYYY` if only that is "
+        "known. An Excel serial number (`41774`) is refused: format the column as a date.",
+        "- Periods of measures: a day, a month (`2019-03`), a quarter (`2019-Q1`), a year (`2019`), a range of "
+        "years (`1993-1998`), an interval (`2019-01-01/2019-06-30`) or a fiscal year.",
+        *_fiscal_lines(country),
+        "- Numbers: a point for decimals (`1.5`), thousands with commas (`12,345`). A comma for decimals only "
+        "in a semicolon-separated file, as Excel saves it in comma-decimal languages; `1,5` elsewhere is refused, "
+        "never read as 15.",
+        "- Handovers: a term may end on the day the next one begins. An item dated on that day, given by its "
+        "country and date without a case id, belongs to the later case; give the case id to say otherwise.",
+        "",
+        "## Measures of your own",
+        "",
+        "A measure with no rule in the codebook is shown in the charts but not scored, and `validate` says so. "
+        "To score it, put a `codebook.toml` in the case folder that extends this codebook and adds a rule "
+        "(it is found and used by `validate`, `score` and `run`, and recorded in the manifest):",
+        "",
+        "```toml",
+        "[codebook]",
+        f'extends = "{cb.id}"',
+        'id = "my-cases"',
+        'version = "1"',
+        "",
+        "[[measures]]",
+        'indicator = "P-2"',
+        'measure = "children_detained"        # the name used in measures.csv',
+        'label = "Children in immigration detention per 100,000 residents"',
+        'statistic = "mean"                    # over the observations of the term',
+        'per = "population"',
+        "per_scale = 100000",
+        'mapping = "thresholds"',
+        "thresholds = [1.0, 2.0, 4.0, 8.0]       # the cut-points of levels 1-4: say in a comment why",
+        "```",
+        "",
+        "`securitization rules` lists the statistics and mappings a rule may use.",
         "",
         "## Scale",
         "",
@@ -242,7 +309,7 @@ def new_case(
         atomic_write_text(folder / "cases.csv", _csv(list(CASE_COLUMNS), [list(row.values())])),
         atomic_write_text(folder / "evidence.csv", _csv(list(EVIDENCE_COLUMNS), [])),
         atomic_write_text(folder / "measures.csv", _csv(list(MEASURE_COLUMNS), [])),
-        atomic_write_text(folder / "CODING-GUIDE.md", coding_guide(cb, cid, label)),
+        atomic_write_text(folder / "CODING-GUIDE.md", coding_guide(cb, cid, label, country)),
     ]
     if excel:
         written.append(atomic_write_bytes(folder / "evidence.xlsx", _xlsx(folder / "evidence.xlsx", cb, cid)))

@@ -184,7 +184,7 @@ def _may_need_trim(column: pa.ChunkedArray) -> bool:
             continue
         _, offsets_buf, data_buf = chunk.buffers()
         width = np.int64 if pa.types.is_large_string(chunk.type) else np.int32
-        offsets = np.frombuffer(offsets_buf, dtype=width)[chunk.offset : chunk.offset + len(chunk) + 1]
+        offsets: np.ndarray = np.frombuffer(offsets_buf, dtype=width)[chunk.offset : chunk.offset + len(chunk) + 1]
         if data_buf is None:
             continue
         data = np.frombuffer(data_buf, dtype=np.uint8)

@@ -111,6 +111,30 @@ class Collector:
                     )
                 )
 
+    def repeated(self, frame: pd.DataFrame, mask: np.ndarray, keys: np.ndarray, column: str, expected: str) -> None:
+        """One problem per repeated key (rows of ``mask`` sharing a ``keys`` value), at its first row."""
+        where = np.flatnonzero(mask)
+        if not len(where):
+            return
+        files = frame["file"].iloc[where].astype(str).to_numpy()
+        rownums = frame["row"].iloc[where].to_numpy()
+        values = frame[column].iloc[where].to_numpy(dtype=object)
+        order = np.lexsort((rownums, keys[where]))
+        groups: dict[object, list[int]] = {}
+        for j in order:
+            groups.setdefault(keys[where][j], []).append(int(j))
+        for n, js in enumerate(groups.values()):
+            if n == MAX_LISTED:
+                self.file(str(files[js[0]]), column, f"{expected} (and {len(groups) - MAX_LISTED:,} more repeated)")
+                break
+            first = js[0]
+            others = ", ".join(
+                f"row {rownums[j]}" + (f" of {files[j]}" if files[j] != files[first] else "") for j in js[1:]
+            )
+            self._add(
+                str(files[first]), int(rownums[first]), column, str(values[first]), f"{expected} (also on {others})"
+            )
+
     def file(self, file: str, column: str | None, expected: str, value: str | None = None) -> None:
         self.problems.append(Problem(file=file, row=None, column=column, value=value, expected=expected))
 
@@ -326,10 +350,10 @@ def _number(text: str, comma_decimal: bool) -> float:
     if comma_decimal:
         if _COMMA_DECIMAL.fullmatch(t):
             return float(t.replace(",", "."))
-        if _DOT_GROUPED.fullmatch(t):
-            return float(t.replace(".", "").replace(",", "."))
         if re.fullmatch(r"[+-]?\d{1,3}\.\d{3}", t):  # 1.500: a thousand and a half, or one and a half?
             return np.nan
+        if _DOT_GROUPED.fullmatch(t):
+            return float(t.replace(".", "").replace(",", "."))
     if _PLAIN_NUMBER.fullmatch(t):
         return float(t)
     if not comma_decimal and _GROUPED.fullmatch(t):
@@ -437,7 +461,7 @@ def validate_countries(raw: pd.DataFrame, col: Collector) -> dict[str, FiscalYea
     )
     col.rows(df, (df["source"] == "").to_numpy(), "source", "the law or page that sets the fiscal year")
     dup = df["country"].duplicated(keep=False).to_numpy()
-    col.rows(df, dup, "country", "one row per country")
+    col.repeated(df, dup, pd.factorize(df["country"])[0], "country", "one row per country")
     out = {}
     for r, m, s in zip(df.itertuples(index=False), month, single, strict=True):
         if 1 <= (m if m == m else 0) <= 12 and s in ("", "end", "start"):
@@ -456,8 +480,15 @@ def validate_cases(raw: pd.DataFrame, col: Collector) -> pd.DataFrame:
     ids = df["case"].to_numpy(dtype=object)
     unsafe = np.array([bool(v) and id_problem(v) is not None for v in ids], dtype=bool)
     col.rows(df, unsafe, "case", f"a case id of {ID_RULE} (case ids become file names)")
-    dup = ((df["case"] != "") & df["case"].str.lower().duplicated(keep=False)).to_numpy()
-    col.rows(df, dup, "case", "a case id used only once across the cases tables (ignoring upper and lower case)")
+    lower = df["case"].str.lower()
+    dup = ((df["case"] != "") & lower.duplicated(keep=False)).to_numpy()
+    col.repeated(
+        df,
+        dup,
+        pd.factorize(lower)[0],
+        "case",
+        "a case id used only once across the cases tables (ignoring upper and lower case)",
+    )
     _country_codes(df, col)
     col.rows(df, (df["label"] == "").to_numpy(), "label", "a readable label for charts (e.g. 'US Trump 2017-2021')")
     start, _, bad_start = parse_dates(df["start"], df["file"], day=True)
@@ -610,11 +641,15 @@ def validate_evidence(
         )
     on_scale = np.isin(code, codebook.scale.values)
     scale_text = ", ".join(f"{lv.value} {lv.label}" for lv in codebook.scale.levels)
+    level_words = [lv.label.strip().lower() for lv in codebook.scale.levels]
     col.rows(
         df,
         ~on_scale,
         "code",
-        f"an integer level of the scale {codebook.scale.min}-{codebook.scale.max}, or its label ({scale_text})",
+        lambda v: (
+            f"an integer level of the scale {codebook.scale.min}-{codebook.scale.max}, or its label "
+            f"({scale_text}){suggest(v.strip().lower(), level_words)}"
+        ),
     )
     imp = codebook.importance
     weight = parse_numbers(df["weight"], df["decimal"]).to_numpy().copy()
@@ -693,7 +728,13 @@ def validate_evidence(
         pair = item[shared].astype(np.int64) * (len(coders) + 1) + coder[shared]
         dup[shared] = pd.Series(pair).duplicated(keep=False).to_numpy()
     dup &= ~empty_id
-    col.rows(df, dup, "evidence_id", "an evidence id used once per coder (one row per item per coder)")
+    col.repeated(
+        df,
+        dup,
+        item.astype(np.int64) * (len(coders) + 1) + coder,
+        "evidence_id",
+        "an evidence id used once per coder (one row per item per coder)",
+    )
     settled = ~empty_id & ~dup & (ind >= 0) & known_case
     per_item = np.bincount(item[settled], minlength=int(item.max(initial=-1)) + 1) if settled.any() else np.zeros(0)
     multi = settled & (per_item[item] > 1) if len(per_item) else np.zeros(n, dtype=bool)
@@ -815,7 +856,8 @@ def validate_measures(
     out["period_end"] = pd.Series(p_end, index=df.index)
     out["value"] = value
     dup = (out.duplicated(["country", "measure", "period"], keep=False) & ~bad_period).to_numpy()
-    col.rows(df, dup, "period", "one row per country, measure and period (this one is duplicated)")
+    same = pd.MultiIndex.from_frame(out[["country", "measure", "period"]].astype(str)).factorize()[0]
+    col.repeated(df, dup, same, "period", "one row per country, measure and period")
     units = out.groupby(["country", "measure"], observed=True)["unit"].transform("nunique").to_numpy()
     col.rows(df, units > 1, "unit", "the same unit in every row of a measure of a country")
     # assign periods to cases by largest overlap (a handover day goes to the later case)
