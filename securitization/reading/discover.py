@@ -11,12 +11,13 @@ from .formats import READERS, REFUSED, read_table
 
 __all__ = ["TABLE_KINDS", "TableKind", "discover", "find_codebooks", "kind_of"]
 
-TableKind = Literal["cases", "evidence", "measures", "countries"]
-TABLE_KINDS: tuple[TableKind, ...] = ("cases", "evidence", "measures", "countries")
+TableKind = Literal["cases", "evidence", "measures", "countries", "adjudications"]
+TABLE_KINDS: tuple[TableKind, ...] = ("cases", "evidence", "measures", "countries", "adjudications")
 
 
 def kind_of(path: Path) -> TableKind | None:
-    """The kind of table a file name says: it starts or ends with ``cases``, ``evidence`` or ``measures``."""
+    """The kind of table a file name says: it starts or ends with ``cases``, ``evidence``, ``measures``,
+    ``countries`` or ``adjudications``."""
     stem = path.stem.lower()
     for kind in TABLE_KINDS:
         if stem.startswith(kind) or stem.endswith(kind):
@@ -29,6 +30,8 @@ def _kind_from_header(path: Path) -> TableKind | None:
         cols = {c.lower() for c in read_table(path).columns}
     except (ValidationError, OSError):
         return None
+    if {"evidence_id", "adjudicator"} <= cols:
+        return "adjudications"
     if "evidence_id" in cols:
         return "evidence"
     if {"measure", "value", "period"} <= cols:

@@ -50,9 +50,10 @@ class ItemArrays:
     uid: np.ndarray
     ind: np.ndarray
     cell: np.ndarray  # uid * n_ind + ind
-    code: np.ndarray  # consolidated code
+    code: np.ndarray  # consolidated code (the adjudicated one where an adjudicator settled it)
     weight: np.ndarray  # mean of its rows' weights
     n_coders: np.ndarray
+    adjudicated: np.ndarray  # whether the code is an adjudicator's
     entry: np.ndarray  # position in data.index of its first row
     row: np.ndarray  # first row in data.evidence (for the descriptive columns)
 
@@ -79,6 +80,7 @@ class Prepared:
     obs: pd.DataFrame  # measure observations with unit
     n_units: int
     n_ind: int
+    adjudicated: bool = True  # whether adjudicators' settled codes are used
 
     @cached_property
     def rows(self) -> pd.DataFrame:
@@ -158,8 +160,15 @@ def _units(data: Dataset, by: By) -> pd.DataFrame:
     return units
 
 
-def prepare(data: Dataset, *, by: By = "case", codebook: Codebook | None = None) -> Prepared:
-    """Index a validated dataset for scoring (see :class:`Prepared`)."""
+def prepare(
+    data: Dataset, *, by: By = "case", codebook: Codebook | None = None, adjudicated: bool = True
+) -> Prepared:
+    """Index a validated dataset for scoring (see :class:`Prepared`).
+
+    ``adjudicated=True`` gives an item whose code an adjudicator settled that code;
+    ``False`` consolidates its coders' codes by the codebook's coder rule, as for every
+    other item.
+    """
     cb = codebook or data.codebook
     if by not in ("case", "year"):
         raise ParameterError.invalid("by", "score", "'case' or 'year'", by)
@@ -212,13 +221,19 @@ def prepare(data: Dataset, *, by: By = "case", codebook: Codebook | None = None)
         entry=entry,
         row=keep,
     )
+    item_code = consolidate_coders(item, code, len(first), cb.aggregation.coders)
+    settled = ix.adjudicated[ix.item[entry[first]]] if adjudicated else np.full(len(first), np.nan)
+    is_settled = ~np.isnan(settled)
+    if is_settled.any():
+        item_code = np.where(is_settled, settled, item_code)
     item_arrays = ItemArrays(
         uid=runs["item_case"],
         ind=runs["item_indicator"],
         cell=runs["item_cell"],
-        code=consolidate_coders(item, code, len(first), cb.aggregation.coders),
+        code=item_code,
         weight=runs["item_weight"],
         n_coders=counts,
+        adjudicated=is_settled,
         entry=entry[first],
         row=keep[first],
     )
@@ -245,4 +260,5 @@ def prepare(data: Dataset, *, by: By = "case", codebook: Codebook | None = None)
         obs=obs.reset_index(drop=True),
         n_units=len(units),
         n_ind=n_ind,
+        adjudicated=adjudicated,
     )

@@ -50,6 +50,7 @@ def score(
     measures: pd.DataFrame | None = None,
     countries: pd.DataFrame | None = None,
     by: By = "case",
+    adjudicated: bool = True,
 ) -> Scores:
     """Score every case (or every year of every case) from coded evidence and measures.
 
@@ -68,6 +69,10 @@ def score(
     by
         ``"case"`` (one score per case) or ``"year"`` (one per calendar year within each
         case: items by their dates, measures by their periods).
+    adjudicated
+        Use an adjudicator's settled code for the doubly coded items that have one
+        (``adjudications`` tables, default); ``False`` consolidates every item's coders by
+        the codebook's coder rule.
 
     Returns
     -------
@@ -101,7 +106,9 @@ def score(
         )
     else:
         raise ParameterError.invalid("data", "score", "a Dataset or an evidence DataFrame", type(data).__name__)
-    prep = prepare(ds, by=by)
+    if not isinstance(adjudicated, bool):
+        raise ParameterError.invalid("adjudicated", "score", "True or False", adjudicated)
+    prep = prepare(ds, by=by, adjudicated=adjudicated)
     items, meas, x, mtable = indicator_matrix(prep)
     dims, dcov, overall, ocov = (a[0] for a in aggregate(x[None], prep.codebook))
     manifest = _manifest(prep, by)
@@ -234,6 +241,11 @@ def _manifest(prep: Prepared, by: str) -> dict[str, Any]:
         "library": {"name": "securitization", "version": __version__},
         "codebook": {"id": cb.id, "version": cb.version, "sha256": cb.sha256, "source": cb.source},
         "inputs": [{"path": f.path, "kind": f.kind, "sha256": f.sha256, "rows": f.rows} for f in prep.data.files],
-        "parameters": {"by": by, "aggregation": cb.aggregation.model_dump()},
+        "parameters": {
+            "by": by,
+            "aggregation": cb.aggregation.model_dump(),
+            "adjudicated": prep.adjudicated,
+            "n_adjudications": len(prep.data.adjudications),
+        },
         "environment": {"python": platform.python_version(), "numpy": np.__version__, "pandas": pd.__version__},
     }

@@ -44,6 +44,7 @@ __all__ = [
     "concat",
     "parse_dates",
     "parse_numbers",
+    "validate_adjudications",
     "validate_cases",
     "validate_countries",
     "validate_evidence",
@@ -577,6 +578,94 @@ def _resolve_cases(df: pd.DataFrame, cases: pd.DataFrame, col: Collector) -> np.
     return case
 
 
+def _levels(df: pd.DataFrame, codebook: Codebook, col: Collector) -> np.ndarray:
+    """The ``code`` column as levels of the scale: a number or the level's label (with a note); NaN if neither."""
+    code = parse_numbers(df["code"], df["decimal"]).to_numpy()
+    labels = {lv.label.strip().lower(): lv.value for lv in codebook.scale.levels}
+    worded = np.isnan(code)
+    if worded.any():
+        word_codes, uniques = pd.factorize(df["code"].str.strip().str.lower())
+        as_level = np.array([labels.get(str(u), np.nan) for u in uniques], dtype=float)
+        code = np.where(worded, as_level[word_codes] if len(uniques) else code, code)
+        col.note_rows(
+            df,
+            worded & ~np.isnan(code),
+            "code",
+            lambda v: f"a level written as its label: read as {labels[v.strip().lower()]}",
+        )
+    on_scale = np.isin(code, codebook.scale.values)
+    scale_text = ", ".join(f"{lv.value} {lv.label}" for lv in codebook.scale.levels)
+    level_words = [lv.label.strip().lower() for lv in codebook.scale.levels]
+    col.rows(
+        df,
+        ~on_scale,
+        "code",
+        lambda v: (
+            f"an integer level of the scale {codebook.scale.min}-{codebook.scale.max}, or its label "
+            f"({scale_text}){suggest(v.strip().lower(), level_words)}"
+        ),
+    )
+    return np.where(on_scale, code, np.nan)
+
+
+def validate_adjudications(
+    raw: pd.DataFrame,
+    evidence: pd.DataFrame,
+    items: tuple[np.ndarray, pd.Index],
+    codebook: Codebook,
+    col: Collector,
+) -> pd.DataFrame:
+    """The adjudications checked and typed: one settled code per doubly coded item, with who and why.
+
+    An adjudication names an item of the evidence tables coded by two coders or more, a
+    level of the scale, the adjudicator and the reason. A code outside the range of the
+    coders' codes is allowed, with a note.
+    """
+    df = raw
+    cols = ["evidence_id", "code", "adjudicator", "reason", "notes", "file", "row"]
+    if not len(df):
+        return pd.DataFrame({c: pd.Series(dtype=float if c == "code" else object) for c in cols})
+    item, ids = items
+    n_coders = np.bincount(item, minlength=len(ids)) if len(item) else np.zeros(len(ids), dtype=np.intp)
+    empty = (df["evidence_id"] == "").to_numpy()
+    col.rows(df, empty, "evidence_id", "the evidence id of a doubly coded item")
+    pos = ids.get_indexer(df["evidence_id"].astype(str)) if len(ids) else np.full(len(df), -1)
+    few = list(ids) if len(ids) <= 20_000 else []  # suggestions among a manageable number of ids
+    col.rows(
+        df,
+        (pos < 0) & ~empty,
+        "evidence_id",
+        lambda v: f"the evidence id of an item of the evidence tables{suggest(v, few)}",
+    )
+    once = (pos >= 0) & (n_coders[np.maximum(pos, 0)] < 2)
+    col.rows(df, once, "evidence_id", "an item coded by two coders or more (this one has one coder: nothing to settle)")
+    col.repeated(df, (pos >= 0) & pd.Series(pos).duplicated(keep=False).to_numpy(), pos, "evidence_id", "one adjudication per item")
+    code = _levels(df, codebook, col)
+    col.rows(df, (df["adjudicator"] == "").to_numpy(), "adjudicator", "the id of who settled the code (e.g. adj1)")
+    col.rows(df, (df["reason"] == "").to_numpy(), "reason", "why this code: the anchor and what in the source decides it")
+    ok = (pos >= 0) & ~once & ~np.isnan(code)
+    if ok.any() and "code" in evidence.columns and len(evidence) == len(item):
+        codes = evidence["code"].to_numpy(dtype=float)
+        lo = np.full(len(ids), np.inf)
+        hi = np.full(len(ids), -np.inf)
+        np.minimum.at(lo, item, codes)
+        np.maximum.at(hi, item, codes)
+        outside = ok & ((code < lo[np.maximum(pos, 0)]) | (code > hi[np.maximum(pos, 0)]))
+        col.note_rows(df, outside, "code", lambda v: f"a settled code of {v}, outside the range of the coders' codes")
+    out = pd.DataFrame(
+        {
+            "evidence_id": df["evidence_id"].astype(str).to_numpy(),
+            "code": code,
+            "adjudicator": df["adjudicator"].astype(str).to_numpy(),
+            "reason": df["reason"].astype(str).to_numpy(),
+            "notes": df["notes"].astype(str).to_numpy(),
+            "file": df["file"].to_numpy(),
+            "row": df["row"].to_numpy(),
+        }
+    )
+    return out
+
+
 def validate_evidence(
     raw: pd.DataFrame, cases: pd.DataFrame, codebook: Codebook, col: Collector
 ) -> tuple[pd.DataFrame, tuple[np.ndarray, pd.Index]]:
@@ -625,32 +714,7 @@ def validate_evidence(
         )
     col.rows(df, (df["title"] == "").to_numpy(), "title", "a short title of the document or event")
     col.rows(df, (df["source"] == "").to_numpy(), "source", "a source citation (no item is scored without a source)")
-    # the code: a level of the scale, as a number or as the level's label
-    code = parse_numbers(df["code"], df["decimal"]).to_numpy()
-    labels = {lv.label.strip().lower(): lv.value for lv in codebook.scale.levels}
-    worded = np.isnan(code)
-    if worded.any():
-        word_codes, uniques = pd.factorize(df["code"].str.strip().str.lower())
-        as_level = np.array([labels.get(str(u), np.nan) for u in uniques], dtype=float)
-        code = np.where(worded, as_level[word_codes] if len(uniques) else code, code)
-        col.note_rows(
-            df,
-            worded & ~np.isnan(code),
-            "code",
-            lambda v: f"a level written as its label: read as {labels[v.strip().lower()]}",
-        )
-    on_scale = np.isin(code, codebook.scale.values)
-    scale_text = ", ".join(f"{lv.value} {lv.label}" for lv in codebook.scale.levels)
-    level_words = [lv.label.strip().lower() for lv in codebook.scale.levels]
-    col.rows(
-        df,
-        ~on_scale,
-        "code",
-        lambda v: (
-            f"an integer level of the scale {codebook.scale.min}-{codebook.scale.max}, or its label "
-            f"({scale_text}){suggest(v.strip().lower(), level_words)}"
-        ),
-    )
+    code = _levels(df, codebook, col)
     imp = codebook.importance
     weight = parse_numbers(df["weight"], df["decimal"]).to_numpy().copy()
     weight[(df["weight"] == "").to_numpy(dtype=bool)] = imp.default

@@ -23,7 +23,15 @@ from ..datasets import data_dir, indicators_dir
 from ..errors import Note, ParameterError, Problem, ValidationError
 from ..reading import TABLE_KINDS, TableKind, discover, find_codebooks, read_table
 from ..reading.formats import control_problems
-from .checks import Collector, concat, validate_cases, validate_countries, validate_evidence, validate_measures
+from .checks import (
+    Collector,
+    concat,
+    validate_adjudications,
+    validate_cases,
+    validate_countries,
+    validate_evidence,
+    validate_measures,
+)
 from .index import EvidenceIndex, index_evidence
 
 __all__ = ["Dataset", "InputFile", "load", "validate_tables"]
@@ -61,6 +69,11 @@ class Dataset:
     countries
         Fiscal years given by the case folders (``countries.csv``), by country; they
         override the package's table (:mod:`securitization.countries`).
+    adjudications
+        One row per doubly coded item whose code an adjudicator settled:
+        ``evidence_id, code, adjudicator, reason``. Scores use the settled code (see
+        :func:`~securitization.score`, ``adjudicated``); the coders' own codes still drive
+        the reliability and the coder uncertainty.
     notes
         How the input was read where the user should know it (see
         :class:`~securitization.errors.Note`): headers matched ignoring case, kinds read
@@ -80,6 +93,7 @@ class Dataset:
     measures: pd.DataFrame
     codebook: Codebook
     countries: dict[str, FiscalYear] = field(default_factory=dict)
+    adjudications: pd.DataFrame = field(default_factory=lambda: pd.DataFrame({"evidence_id": [], "code": []}))
     notes: tuple[Note, ...] = ()
     files: tuple[InputFile, ...] = field(default=())
     raw: dict[str, pd.DataFrame] = field(default_factory=dict, repr=False)
@@ -139,6 +153,7 @@ def validate_tables(
     evidence: Sequence[pd.DataFrame] = (),
     measures: Sequence[pd.DataFrame] = (),
     countries: Sequence[pd.DataFrame] = (),
+    adjudications: Sequence[pd.DataFrame] = (),
     codebook: Codebook | None = None,
     files: tuple[InputFile, ...] = (),
     notes: Sequence[Note] = (),
@@ -147,7 +162,9 @@ def validate_tables(
 
     Raw frames need ``file`` and ``row`` columns; frames built in memory without them get
     ``file="<kind table>"`` and rows numbered from 2. ``countries`` are tables of fiscal
-    years (``country, start_month, single, source``) that override the package's.
+    years (``country, start_month, single, source``) that override the package's;
+    ``adjudications`` settle the code of doubly coded items (``evidence_id, code,
+    adjudicator, reason``).
 
     Raises
     ------
@@ -157,7 +174,13 @@ def validate_tables(
     codebook = codebook or load_codebook()
     if not isinstance(codebook, Codebook):
         raise ParameterError.invalid("codebook", "validate_tables", "a Codebook (see load_codebook)", codebook)
-    given = {"cases": cases, "evidence": evidence, "measures": measures, "countries": countries}
+    given = {
+        "cases": cases,
+        "evidence": evidence,
+        "measures": measures,
+        "countries": countries,
+        "adjudications": adjudications,
+    }
     for name, frames in given.items():
         if isinstance(frames, pd.DataFrame) or not isinstance(frames, Sequence):
             raise ParameterError.invalid(name, "validate_tables", "a list of DataFrames", type(frames).__name__)
@@ -183,18 +206,20 @@ def validate_tables(
     c = validate_cases(raw["cases"], col)
     good_cases = c.loc[c["start"].notna() & (c["case"] != "")].drop_duplicates("case")
     e, item_codes = validate_evidence(raw["evidence"], good_cases, codebook, col)
+    a = validate_adjudications(raw["adjudications"], e, item_codes, codebook, col)
     m = validate_measures(raw["measures"], good_cases, codebook, col, fiscal)
     if col.problems:
         raise ValidationError(col.problems)
     _unscored(m, codebook, col)
     c, m = c.reset_index(drop=True), m.reset_index(drop=True)
-    index = index_evidence(e, c, codebook, items=item_codes)
+    index = index_evidence(e, c, codebook, items=item_codes, adjudications=a)
     return Dataset(
         cases=c,
         evidence=e,
         measures=m,
         codebook=codebook,
         countries=fiscal,
+        adjudications=a,
         notes=tuple(col.notes),
         files=files,
         raw={k: v for k, v in raw.items() if len(v) or k == "cases"},
@@ -321,6 +346,7 @@ def load(
         evidence=frames["evidence"],
         measures=frames["measures"],
         countries=frames["countries"],
+        adjudications=frames["adjudications"],
         codebook=cb,
         files=tuple(files),
         notes=notes,

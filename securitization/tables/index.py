@@ -50,6 +50,7 @@ class EvidenceIndex:
     item_indicator: np.ndarray  # indicator of every item
     item_cell: np.ndarray  # cell of every item
     item_weight: np.ndarray  # mean weight of every item's rows
+    adjudicated: np.ndarray  # the settled code of every evidence id (NaN where none)
 
 
 def case_order(cases: pd.DataFrame) -> pd.DataFrame:
@@ -76,11 +77,13 @@ def index_evidence(
     codebook: Codebook,
     *,
     items: tuple[np.ndarray, pd.Index] | None = None,
+    adjudications: pd.DataFrame | None = None,
 ) -> EvidenceIndex:
     """The integer index of a validated evidence table (the table itself is kept in its order).
 
     ``items`` are the codes of the evidence ids into their sorted distinct values, when
-    validation has them already (they are computed otherwise).
+    validation has them already (they are computed otherwise); ``adjudications`` the
+    settled codes (``evidence_id, code``).
     """
     ordered = pd.Index(case_order(cases)["case"].tolist())
     case, _ = _codes(e["case"], ordered)
@@ -92,6 +95,10 @@ def index_evidence(
     order = np.lexsort((coder, item, ind, case))  # the index's rows: an item's coders are consecutive
     weight = e["weight"].to_numpy(dtype=float)[order]
     case, ind, item = compact(case[order]), compact(ind[order]), compact(item[order])
+    settled = np.full(len(evidence_ids), np.nan)
+    if adjudications is not None and len(adjudications):
+        at = evidence_ids.get_indexer(adjudications["evidence_id"].astype(str))
+        settled[at[at >= 0]] = adjudications["code"].to_numpy(dtype=float)[at >= 0]
     index = EvidenceIndex(
         case=case,
         cases=ordered,
@@ -106,6 +113,7 @@ def index_evidence(
         code=e["code"].to_numpy(dtype=float)[order],
         weight=weight,
         positions=compact(order),
+        adjudicated=settled,
     )
     for value in vars(index).values():  # shared by every score of the dataset: read-only
         if isinstance(value, np.ndarray):

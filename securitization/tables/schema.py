@@ -12,6 +12,13 @@ Columns (see ``data/README.md`` for the full data dictionary):
   ``url, notes, label`` (a readable name of the series, for charts) and ``provenance``
   (a JSON object: where a computed measure comes from) optional.
 
+* countries: ``country, start_month, source`` required; ``single, notes`` optional (a
+  country's fiscal year, overriding the package's table).
+* adjudications: ``evidence_id, code, adjudicator, reason`` required; ``notes`` optional:
+  the code an adjudicator settled on for a doubly coded item whose coders disagree, and
+  why. Scores use it; the coders' own codes still drive reliability and the coder
+  uncertainty.
+
 Columns whose name starts with ``x_`` are the user's own and are kept unchecked.
 """
 
@@ -20,6 +27,7 @@ from __future__ import annotations
 from ..reading import TableKind
 
 __all__ = [
+    "ADJUDICATION_COLUMNS",
     "CASE_COLUMNS",
     "COLUMNS",
     "COUNTRY_COLUMNS",
@@ -79,11 +87,19 @@ COUNTRY_COLUMNS: dict[str, bool] = {
     "source": True,
     "notes": False,
 }
+ADJUDICATION_COLUMNS: dict[str, bool] = {
+    "evidence_id": True,
+    "code": True,
+    "adjudicator": True,
+    "reason": True,
+    "notes": False,
+}
 COLUMNS: dict[TableKind, dict[str, bool]] = {
     "cases": CASE_COLUMNS,
     "evidence": EVIDENCE_COLUMNS,
     "measures": MEASURE_COLUMNS,
     "countries": COUNTRY_COLUMNS,
+    "adjudications": ADJUDICATION_COLUMNS,
 }
 DEFAULT_CODER = "c1"
 #: Bounds of the numbers a table may hold: no population or measure beyond these is real.
