@@ -40,6 +40,7 @@ from .schema import COLUMNS, DEFAULT_CODER, MAX_POPULATION, MAX_VALUE
 
 __all__ = [
     "NUMBER_FORMS",
+    "SIGNED_UNITS",
     "Collector",
     "concat",
     "parse_dates",
@@ -52,6 +53,8 @@ __all__ = [
 ]
 
 _ISO3 = re.compile(r"[A-Z]{3}")
+#: Units of measures that may be negative (a log-odds scale, a change); counts and rates may not.
+SIGNED_UNITS = ("logit", "log-odds", "log ratio", "change", "difference")
 #: A problem shared by more rows than this is listed for the first of them and counted.
 MAX_LISTED = 25
 
@@ -908,7 +911,14 @@ def validate_measures(
     col.rows(df, bad_period, "period", lambda v: reasons.get(v, "a period"))
     value = parse_numbers(df["value"], df["decimal"]).to_numpy()
     col.rows(df, np.isnan(value), "value", NUMBER_FORMS)
-    col.rows(df, (value < 0) | (value > MAX_VALUE), "value", f"a non-negative number no larger than {MAX_VALUE:.0e}")
+    signed = df["unit"].astype(str).str.strip().str.lower().str.startswith(SIGNED_UNITS).to_numpy(dtype=bool)
+    col.rows(
+        df,
+        (~signed & (value < 0)) | (np.abs(value) > MAX_VALUE),
+        "value",
+        f"a non-negative number no larger than {MAX_VALUE:.0e} (negative values only for the signed units "
+        f"{', '.join(SIGNED_UNITS)})",
+    )
     col.rows(df, (df["unit"] == "").to_numpy(), "unit", "a unit (e.g. persons, events)")
     col.rows(df, (df["source"] == "").to_numpy(), "source", "a source citation (no measure is scored without a source)")
     prov = df["provenance"].to_numpy(dtype=object)

@@ -10,7 +10,9 @@ Columns (see ``data/README.md`` for the full data dictionary):
   the date.
 * measures: ``country, indicator, measure, period, value, unit, source`` required;
   ``url, notes, label`` (a readable name of the series, for charts) and ``provenance``
-  (a JSON object: where a computed measure comes from) optional.
+  (a JSON object: where a computed measure comes from) optional. Values are non-negative,
+  but for the signed units (``logit``, ``log-odds``, ``log ratio``, ``change``,
+  ``difference``).
 
 * countries: ``country, start_month, source`` required; ``single, notes`` optional (a
   country's fiscal year, overriding the package's table).
