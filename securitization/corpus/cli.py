@@ -13,14 +13,16 @@ import sys
 from collections.abc import Callable
 from typing import Any
 
+import pandas as pd
+
+from .measures import DEFAULT_SEED, measure_corpus, trail_path_for
+from .readers import LAYOUTS, PRESIDENT_SPEAKERS
+
 __all__ = ["register", "run"]
 
 
 def register(sub: Any, commands: dict[str, Callable[[argparse.Namespace], int]]) -> None:
     """Add the ``corpus`` command to the main parser's subparsers and its runner to ``commands``."""
-    from .measures import DEFAULT_SEED
-    from .readers import LAYOUTS
-
     sp = sub.add_parser("corpus", help="speech and press corpora: I-3 measures with a trail to every sentence")
     csub = sp.add_subparsers(dest="corpus_command", required=True, metavar="SUBCOMMAND")
     m = csub.add_parser("measures", help="score a corpus into I-3 measures per case and year, with the sentence trail")
@@ -50,11 +52,6 @@ def register(sub: Any, commands: dict[str, Callable[[argparse.Namespace], int]])
 
 def run(args: argparse.Namespace) -> int:
     """Run ``securitization corpus SUBCOMMAND``."""
-    import pandas as pd
-
-    from .measures import measure_corpus, trail_path_for
-    from .readers import PRESIDENT_SPEAKERS
-
     speakers = None if args.all_speakers else (args.speakers or PRESIDENT_SPEAKERS)
     result = measure_corpus(
         args.corpus,

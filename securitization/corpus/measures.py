@@ -41,12 +41,13 @@ from typing import Any, Literal
 import numpy as np
 import pandas as pd
 
-from .._io import atomic_write_text, guard_inputs
 from ..errors import ParameterError, ValidationError
-from ..tables import MEASURE_COLUMNS, Dataset
+from ..files import atomic_write_text, guard_inputs
+from ..tables import MEASURE_COLUMNS, Dataset, load
 from .kernel import DocumentScore, Matcher, compile_matcher, score_text
 from .lexicon import Lexicon, load_lexicon
 from .readers import PRESIDENT_SPEAKERS, DocProblem, DocRef, Layout, detect_layout, extract, iter_documents
+from .trail import filter_trail, read_trail
 
 __all__ = [
     "DEFAULT_SEED",
@@ -251,8 +252,6 @@ class _Cases:
 def _cases_frame(
     cases: Dataset | pd.DataFrame | str | Path | Sequence[str | Path] | None,
 ) -> tuple[pd.DataFrame, list[str]]:
-    from ..tables import load
-
     if isinstance(cases, Dataset):
         return cases.cases, [f.path for f in cases.files]
     if isinstance(cases, pd.DataFrame):
@@ -343,8 +342,6 @@ class CorpusMeasures:
 
     def trail(self, case: str | None = None, period: str | None = None, *, framed: bool | None = None) -> pd.DataFrame:
         """The trail's sentences, optionally of one case and period (see :func:`~.trail.read_trail`)."""
-        from .trail import filter_trail, read_trail
-
         if self._trail is not None:
             return filter_trail(self._trail, case=case, period=period, framed=framed)
         if self.trail_file is None:

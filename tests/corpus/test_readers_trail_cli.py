@@ -11,7 +11,7 @@ from securitization.cli import main
 from securitization.corpus import detect_layout, iter_documents, measure_corpus, trail_for, trail_path_for
 from securitization.corpus.synthetic import write_folder, write_mananeras, write_presidential_speeches
 from securitization.errors import ParameterError, ValidationError
-from securitization.tables import discover
+from securitization.reading import discover
 
 
 def by_doc(result):

@@ -12,7 +12,7 @@ from securitization.corpus.lexicon import load_lexicon
 from securitization.corpus.validation import precision_recall, sample_sentences, stratum_of
 from securitization.datasets import data_dir
 from securitization.errors import ParameterError, ValidationError
-from securitization.tables import discover
+from securitization.reading import discover
 
 LEX = load_lexicon("en").label
 SHEET = pd.DataFrame(
