@@ -32,11 +32,17 @@ _ABBREVIATION = -2
 _ALNUM = re.compile(r"\w")
 _ENDS = (".", "?", "!", "…")
 _CLOSERS = ('"', "”", "'", "’", ")", "]", "»")
+#: A migration sentence as the loop finds it: index, text, framed, categories, terms, vetoes, migration.
+_Hit = tuple[int, str, bool, tuple[str, ...], str, tuple[str, ...], bool]
 
 
 @dataclass(frozen=True, kw_only=True)
 class SentenceHit:
-    """A migration sentence: its number in the document (from 0), its text and what matched."""
+    """A migration sentence: its number in the document (from 0), its text, what matched, and its context.
+
+    ``before`` and ``after`` are the sentences just before and after it in the document
+    (empty at the document's start or end).
+    """
 
     index: int
     text: str
@@ -45,6 +51,8 @@ class SentenceHit:
     terms: str  # "term [group]; term [group]"
     vetoes: tuple[str, ...]
     migration: bool = True
+    before: str = ""
+    after: str = ""
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -123,7 +131,7 @@ def score_text(text: str, matcher: Matcher, *, every_sentence: bool = False) -> 
     -------
     DocumentScore
         Counts, and one :class:`SentenceHit` per migration sentence (per sentence with
-        ``every_sentence``).
+        ``every_sentence``), with the sentences before and after it as context.
 
     Examples
     --------
@@ -132,6 +140,8 @@ def score_text(text: str, matcher: Matcher, *, every_sentence: bool = False) -> 
     >>> r = score_text("Illegal immigration is a threat. We welcome immigrants. Thank you.", m)
     >>> (r.n_sentences, r.n_migration, r.n_framed)
     (3, 2, 1)
+    >>> r.hits[1].before, r.hits[1].after
+    ('Illegal immigration is a threat.', 'Thank you.')
     """
     low = _lower(text)
     n_text = len(low)
@@ -140,52 +150,86 @@ def score_text(text: str, matcher: Matcher, *, every_sentence: bool = False) -> 
     start = 0
     abbr_end = -1
     pending: list[tuple[int, int]] = []
-    out: list[SentenceHit] = []
+    out: list[_Hit] = []
+    spans: list[tuple[int, int]] = []  # per hit: the start and stop of the sentence before it
+    waiting: list[int] = []  # hits whose next sentence is still to come
+    after: dict[int, tuple[int, int]] = {}
+    prev_s = prev_e = 0
     framed = 0
     mig_codes = matcher.migration_codes
+    hit: _Hit | bool | None
+    boundary, abbreviation = _BOUNDARY, _ABBREVIATION
+    isalnum = str.isalnum
     for end, code in matcher.automaton.iter(low):
         if code >= 0:
             pending.append((end, code))
             continue
-        if code <= _ABBREVIATION:  # an abbreviation counts only at the start of a word ("ms." not in "programs.")
-            s = end - (_ABBREVIATION - code) + 1
-            if s == 0 or not low[s - 1].isalnum():
+        if code != boundary:  # an abbreviation counts only at the start of a word ("ms." not in "programs.")
+            s = end - (abbreviation - code) + 1
+            if s == 0 or not isalnum(low[s - 1]):
                 abbr_end = end
             continue
         if end == abbr_end:
             continue
         stop = end + 1
-        if pending:
-            if every_sentence or not mig_codes.isdisjoint([c for _, c in pending]):
-                hit = _sentence(text, low, n_text, start, stop, pending, n, matcher, every_sentence)
-                if hit is not None:
-                    n += 1
-                    if isinstance(hit, SentenceHit):
-                        out.append(hit)
-                        framed += hit.framed
-            else:
-                n += 1  # a term match: the sentence has a word
-            pending = []
-        elif every_sentence:
-            hit = _sentence(text, low, n_text, start, stop, pending, n, matcher, every_sentence)
-            if hit is not None:
+        if not pending and not every_sentence:  # the common case: a sentence without a term
+            if isalnum(low[start]) or search(low, start, stop) is not None:  # start <= end here
                 n += 1
-                out.append(hit)  # type: ignore[arg-type]
-        elif start < n_text and (low[start].isalnum() or search(low, start, stop) is not None):
+                if waiting:
+                    for i in waiting:
+                        after[i] = (start, stop)
+                    waiting = []
+                prev_s = start
+                prev_e = stop
+            start = stop
+            continue
+        if every_sentence or not mig_codes.isdisjoint([c for _, c in pending]):
+            hit = _sentence(text, low, n_text, start, stop, pending, n, matcher, every_sentence)
+        else:
+            hit = True  # a term match: the sentence has a word
+        pending = []
+        if hit is not None:
             n += 1
+            if waiting:
+                for i in waiting:
+                    after[i] = (start, stop)
+                waiting = []
+            if hit is not True:
+                waiting.append(len(out))
+                spans.append((prev_s, prev_e))
+                out.append(hit)  # type: ignore[arg-type]
+            prev_s = start
+            prev_e = stop
         start = stop
     if start < n_text:
         if pending or every_sentence:
             hit = _sentence(text, low, n_text, start, n_text, pending, n, matcher, every_sentence)
-            if hit is not None:
-                n += 1
-                if isinstance(hit, SentenceHit):
-                    out.append(hit)
-                    framed += hit.framed
-        elif search(low, start, n_text) is not None:
+        else:
+            hit = True if search(low, start, n_text) is not None else None
+        if hit is not None:
             n += 1
-    n_migration = sum(h.migration for h in out) if every_sentence else len(out)
-    return DocumentScore(n_sentences=n, n_migration=n_migration, n_framed=framed, hits=tuple(out))
+            for i in waiting:
+                after[i] = (start, n_text)
+            if hit is not True:
+                spans.append((prev_s, prev_e))
+                out.append(hit)  # type: ignore[arg-type]
+    hits = tuple(
+        SentenceHit(
+            index=h[0],
+            text=h[1],
+            framed=h[2],
+            categories=h[3],
+            terms=h[4],
+            vetoes=h[5],
+            migration=h[6],
+            before=" ".join(text[ps:pe].split()) if pe > ps else "",
+            after=" ".join(text[after[i][0] : after[i][1]].split()) if i in after else "",
+        )
+        for i, (h, (ps, pe)) in enumerate(zip(out, spans, strict=True))
+    )
+    framed = sum(h[2] for h in out)
+    n_migration = sum(h[6] for h in out) if every_sentence else len(out)
+    return DocumentScore(n_sentences=n, n_migration=n_migration, n_framed=framed, hits=hits)
 
 
 def _sentence(
@@ -198,10 +242,11 @@ def _sentence(
     index: int,
     m: Matcher,
     every: bool = False,
-) -> SentenceHit | bool | None:
+) -> _Hit | bool | None:
     """Classify one sentence: a hit, True (counted, no migration term) or None (empty).
 
-    With ``every``, a sentence without a migration term is also returned as a hit
+    A hit is ``(index, text, framed, categories, terms, vetoes, migration)``. With
+    ``every``, a sentence without a migration term is also returned as a hit
     (``migration=False``, never framed).
     """
     valid: list[tuple[int, int, str, str]] = []
@@ -218,15 +263,7 @@ def _sentence(
             return None
         if not every:
             return True
-        return SentenceHit(
-            index=index,
-            text=" ".join(text[start:stop].split()),
-            framed=False,
-            categories=(),
-            terms="",
-            vetoes=(),
-            migration=False,
-        )
+        return (index, " ".join(text[start:stop].split()), False, (), "", (), False)
     masks = [(s, e) for s, e, kind, _ in valid if kind == "mask"]
     if masks:
         valid = [v for v in valid if v[2] == "mask" or not any(ms <= v[0] and v[1] <= me for ms, me in masks)]
@@ -245,12 +282,4 @@ def _sentence(
         shown.append((s, e, g))
     terms = "; ".join(f"{text[s:e].lower()} [{g}]" for s, e, g in shown)
     sentence = " ".join(text[start:stop].split())
-    return SentenceHit(
-        index=index,
-        text=sentence,
-        framed=migration and bool(categories) and not vetoes,
-        categories=categories,
-        terms=terms,
-        vetoes=vetoes,
-        migration=migration,
-    )
+    return (index, sentence, migration and bool(categories) and not vetoes, categories, terms, vetoes, migration)

@@ -98,3 +98,36 @@ def test_pools_match_their_labels(lang):
     for kind, pool in sentence_pools(lang).items():
         for s in pool:
             assert counts(s, m) == want[kind], s
+
+
+def test_context_is_the_sentence_before_and_after():
+    text = "We met.\n\nIllegal immigration is a threat. Immigrants work hard! Thank you."
+    hits = score_text(text, EN).hits
+    assert [(h.before, h.text, h.after) for h in hits] == [
+        ("We met.", "Illegal immigration is a threat.", "Immigrants work hard!"),
+        ("Illegal immigration is a threat.", "Immigrants work hard!", "Thank you."),
+    ]
+    alone = score_text("Immigrants work.", EN).hits[0]
+    assert (alone.before, alone.after) == ("", "")
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    parts=st.lists(
+        st.sampled_from([*(s for pool in sentence_pools("en").values() for s in pool), "Mr. Smith came.", "...", "\n"]),
+        max_size=14,
+    ),
+    sep=st.sampled_from([" ", "\n", "  "]),
+)
+def test_context_matches_the_neighbouring_sentences(parts, sep):
+    """Every sentence's context is the text of the sentences next to it (every_sentence lists them all)."""
+    text = sep.join(parts)
+    every = score_text(text, EN, every_sentence=True).hits
+    assert [h.index for h in every] == list(range(len(every)))
+    for i, h in enumerate(every):
+        assert h.before == (every[i - 1].text if i > 0 else "")
+        assert h.after == (every[i + 1].text if i + 1 < len(every) else "")
+    plain = score_text(text, EN).hits
+    assert [(h.index, h.before, h.text, h.after) for h in plain] == [
+        (h.index, h.before, h.text, h.after) for h in every if h.migration
+    ]
