@@ -34,6 +34,8 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
+import posixpath
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
@@ -264,6 +266,7 @@ def _folder(root: Path, encoding: str) -> Iterator[DocRef | DocProblem]:
             ],
             what="corpus metadata",
         )
+    files = _files(root)  # one walk of the folder: existence checks without a call per file
     listed: set[str] = set()
     seen_ids: set[str] = set()
     for i, raw in enumerate(reader, start=2):
@@ -277,21 +280,55 @@ def _folder(root: Path, encoding: str) -> Iterator[DocRef | DocProblem]:
             yield DocProblem(file="metadata.csv", document=doc_id, reason="a document id used twice", row=i)
             continue
         seen_ids.add(doc_id)
-        f = (root / rel).resolve()
-        listed.add(f.as_posix())
-        if not f.is_file():
+        key = posixpath.normpath(rel.replace("\\", "/"))
+        if key.startswith(("../", "/")) or key == ".." or re.match(r"^[A-Za-z]:", key):
+            yield DocProblem(file=rel, document=doc_id, reason="a file outside the corpus folder", row=i)
+            continue
+        listed.add(key)
+        kind = files.get(key)
+        if kind is None:
             yield DocProblem(file=rel, document=doc_id, reason="the file named in metadata.csv does not exist", row=i)
+            continue
+        if kind == "outside":
+            yield DocProblem(
+                file=rel, document=doc_id, reason="a link to a file outside the corpus folder (not read)", row=i
+            )
             continue
         yield DocRef(
             file=rel,
-            path=str(f),
+            path=os.path.join(root, key),
             row=i,
             **{k: row.get(k, "") for k in _FIELDS if k != "id"},
             id=doc_id,
         )
-    for f in sorted(root.rglob("*.txt")):
-        if f.resolve().as_posix() not in listed:
-            yield DocProblem(file=_rel(f, root), document="", reason="a text file that metadata.csv does not list")
+    for key in sorted(k for k in files if k.endswith(".txt") and k not in listed):
+        yield DocProblem(file=key, document="", reason="a text file that metadata.csv does not list")
+
+
+def _files(root: Path) -> dict[str, str]:
+    """Every file under ``root`` by its relative path: ``"file"``, or ``"outside"`` for a link leaving the folder.
+
+    Hidden files and folders (names starting with ``.``) are left out.
+    """
+    base = root.resolve()
+    found: dict[str, str] = {}
+    stack = [("", str(root))]
+    while stack:
+        prefix, folder = stack.pop()
+        try:
+            entries = list(os.scandir(folder))
+        except OSError:
+            continue
+        for e in entries:
+            if e.name.startswith("."):
+                continue
+            rel = f"{prefix}{e.name}"
+            if e.is_dir(follow_symlinks=False):
+                stack.append((rel + "/", e.path))
+            elif e.is_file():
+                inside = not e.is_symlink() or Path(e.path).resolve().is_relative_to(base)
+                found[rel] = "file" if inside else "outside"
+    return found
 
 
 def _record(data: dict[str, object], file: str, row: int) -> DocRef | DocProblem:
