@@ -28,7 +28,7 @@ import numpy as np
 import pandas as pd
 
 import securitization as sec
-from securitization.corpus import measure_corpus, trail_for
+from securitization.corpus import is_corpus_measure, measure_corpus, sentences_for
 from securitization.corpus.rules import with_corpus_rules
 from securitization.datasets import data_dir
 
@@ -39,11 +39,17 @@ print(speech)
 
 # %% [markdown]
 # Per administration: the share of migration sentences that are security-framed, with a
-# 90% interval from 2000 resamples of the administration's speeches.
+# 90% interval from 2000 resamples of the administration's speeches, and the same on the
+# logit scale of Lowe et al. (2011) with its analytic standard error (negative: fewer than
+# half of the migration sentences are framed).
 
 # %%
 per_case = speech.estimates.query("granularity == 'case' and measure == 'speech_security_share'")
 per_case[["case", "period", "value", "ci_low", "ci_high", "n_documents", "n_migration", "n_framed"]].round(3)
+
+# %%
+logit = speech.estimates.query("granularity == 'case' and measure == 'speech_security_logit'")
+logit[["case", "value", "se", "ci_low", "ci_high"]].round(2)
 
 # %% [markdown]
 # ## Against the hand-coded I-3
@@ -89,12 +95,16 @@ print(f"({len(boot) - len(ok)} of {len(boot)} resamples had a constant rank and 
 
 # %% [markdown]
 # ## The trail: the sentences behind a number
+#
+# Each row of the measures file names its trail (written beside it, with its hash);
+# `sentences_for` lists the sentences behind the row, each with the sentence before and
+# after it, the speech, its date, speaker, source and address.
 
 # %%
 rows = pd.read_csv(out, dtype=str, keep_default_na=False)
 trump = rows.query("measure == 'speech_security_share' and period.str.startswith('2017')").iloc[0]
-view = trail_for(trump, out, framed=True)
-print(str(view)[:2500])
+view = sentences_for(trump, measures_file=out, framed=True)
+print("\n".join(view.lines(limit=4)))
 
 # %% [markdown]
 # ## Into the score
@@ -109,13 +119,29 @@ scores = sec.score(data, codebook=with_corpus_rules(data.codebook))
 scores.indicators.query("indicator == 'I-3'")[["case", "items_score", "measures_score", "score"]].round(2)
 
 # %% [markdown]
+# The measures rows of a score keep their provenance and the file they were read from, so
+# the sentences behind the I-3 score of a case are one call away:
+
+# %%
+m = scores.measures
+behind = m.loc[(m["case"] == "us-obama-2009") & (m["indicator"] == "I-3") & (m["measure"] == "speech_security_share")]
+for _, row in behind.iterrows():
+    if is_corpus_measure(row):
+        print("\n".join(sentences_for(row, framed=True).lines(limit=3)))
+
+# %% [markdown]
 # ## Precision and recall of the dictionary
 #
 # A stratified blind sample of 240 sentences (120 English from these speeches, 120
-# Spanish from the Mexican presidency's morning press conferences) waits for a coder in
-# `data/corpus/labels/blind-sheet.csv`, with the instructions in `INSTRUCTIONS.md`. Once
-# `labels.csv` is there, this cell gives precision and recall per language with 90%
-# intervals.
+# Spanish from the Mexican presidency's morning press conferences) is in
+# `data/corpus/labels/blind-sheet.csv`, with the instructions in `INSTRUCTIONS.md`. The
+# labels in `labels.csv` are those of coder `h1`, an automated coder using a language model
+# that saw only the sheet and the instructions: they are not labels by hand. The English
+# labels look consistent with the instructions where we checked them; the Spanish ones
+# give 0 to many sentences the
+# instructions make 1 (migrants detained or deported, smugglers organising caravans), so the
+# Spanish precision below says more about that coder than about the lexicon, until a human
+# coder labels the sheet (see `data/corpus/labels/README.md`).
 
 # %%
 from securitization.corpus.validation import precision_recall

@@ -44,7 +44,9 @@ def register(sub: Any, commands: dict[str, Callable[[argparse.Namespace], int]])
     m.add_argument("--all-speakers", action="store_true", help="mananeras layout: score every speaker")
     m.add_argument("--encoding", default="utf-8", help="text encoding of the files (default utf-8)")
     m.add_argument("--prefix", default="speech", help="measure names start with this (default speech)")
-    m.add_argument("--logit", action="store_true", help="also write the logit measure rows (values can be negative)")
+    m.add_argument(
+        "--no-logit", action="store_true", help="leave out the logit measure rows (unit logit; negative values)"
+    )
     m.add_argument("--workers", type=int, default=None, help="worker processes (default: every core)")
     m.add_argument("--strict", action="store_true", help="fail if any document cannot be scored or placed")
     commands["corpus"] = run
@@ -63,7 +65,7 @@ def run(args: argparse.Namespace) -> int:
         speakers=speakers,
         encoding=args.encoding,
         prefix=args.prefix,
-        include_logit=args.logit,
+        include_logit=not args.no_logit,
         n_boot=args.n_boot,
         ci_prob=args.ci_prob,
         rng=args.seed,

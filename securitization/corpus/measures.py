@@ -13,44 +13,49 @@ Measures (``indicator = "I-3"``; ``speech`` is the default ``prefix``):
 * ``speech_security_per_10k`` - security-framed migration sentences per 10,000 sentences;
 * ``speech_security_logit`` - the logit scale of Lowe et al. (2011),
   ``log((n_sec + 0.5) / (n_non + 0.5))`` with ``n_non`` the migration sentences that are not
-  security-framed, and its analytic standard error ``sqrt(1/(n_sec + 0.5) + 1/(n_non + 0.5))``
-  (the delta-method error of a log ratio of two counts).
+  security-framed, in unit ``logit`` (negative when fewer than half are framed), and its
+  analytic standard error ``sqrt(1/(n_sec + 0.5) + 1/(n_non + 0.5))`` (the delta-method error
+  of a log ratio of two counts), written in the row's ``notes`` and ``provenance``.
 
-Each comes per case (period: the corpus's span within the case's term, as an interval) and,
-with the suffix ``_annual``, per calendar year within the case (period: the year, or its part
-within the term). A measure whose denominator is zero is missing, never zero. Intervals are
+Each comes per case (period: the corpus's span within the case's term, as an interval
+``YYYY-MM-DD/YYYY-MM-DD``) and, with the suffix ``_annual``, per calendar year within the case
+(period: the year ``YYYY``, or its part within the term as an interval). These labels mean the
+same for every country, whatever its fiscal year, and :func:`securitization.tables.load`
+assigns each row to the case it was computed for (a document dated on a handover day counts
+for the later case, as a measure period does). A measure whose denominator is zero is missing, never zero. Intervals are
 percentile intervals over ``n_boot`` resamples of the group's documents (seeded).
 """
 
 from __future__ import annotations
 
-import csv
 import hashlib
 import json
 import os
-import re
 import tempfile
 import zlib
 from collections import Counter
-from collections.abc import Iterable, Iterator, Sequence
-from concurrent.futures import Future, ProcessPoolExecutor
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
+from datetime import date
 from pathlib import Path
 from typing import Any, Literal
 
 import numpy as np
 import pandas as pd
 
+from ..datasets import data_dir
 from ..errors import ParameterError, ValidationError
 from ..files import atomic_write_text, guard_inputs
 from ..tables import MEASURE_COLUMNS, Dataset, load
-from .kernel import DocumentScore, Matcher, compile_matcher, score_text
+from ..text import neutralise_frame
 from .lexicon import Lexicon, load_lexicon
-from .readers import PRESIDENT_SPEAKERS, DocProblem, DocRef, Layout, detect_layout, extract, iter_documents
-from .trail import filter_trail, read_trail
+from .pipeline import DOCUMENT_COLUMNS, Cases, Job, Term, default_workers, run, trail_header
+from .readers import PRESIDENT_SPEAKERS, DocProblem, Layout, detect_layout, iter_documents
+from .trail import TRAIL_COLUMNS, MeasureTrail, filter_trail, parse_trail, read_trail, sentences_for
 
 __all__ = [
     "DEFAULT_SEED",
+    "MAX_BOOT",
     "METHOD_VERSION",
     "TRAIL_COLUMNS",
     "CorpusMeasures",
@@ -59,27 +64,11 @@ __all__ = [
     "trail_path_for",
 ]
 
-METHOD_VERSION = "1.0.0"
+METHOD_VERSION = "1.1.0"
 DEFAULT_SEED = 20110101
+#: The most document resamples per call (the library's bound on bootstrap replicates).
+MAX_BOOT = 100_000
 Granularity = Literal["case", "year"]
-TRAIL_COLUMNS = (
-    "case",
-    "year",
-    "document_id",
-    "file",
-    "date",
-    "speaker",
-    "title",
-    "source",
-    "url",
-    "language",
-    "sentence_index",
-    "sentence",
-    "framed",
-    "categories",
-    "terms",
-    "vetoes",
-)
 _MEASURES = {
     "share": (
         "security_share",
@@ -91,14 +80,13 @@ _MEASURES = {
         "per 10,000 sentences",
         "security-framed migration sentences per 10,000 sentences",
     ),
-    "logit": ("security_logit", "log odds", "security framing of migration, logit scale (Lowe et al. 2011)"),
+    "logit": ("security_logit", "logit", "security framing of migration, logit scale (Lowe et al. 2011)"),
 }
 _METHOD = (
     "sentence-level co-occurrence of a migration term and a security term, after the security-frame "
     "dictionary of Lind et al. (2021); logit scale after Lowe et al. (2011)"
 )
 _LIST_FILES = 100
-_ISO_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 
 def trail_path_for(measures_path: str | Path) -> Path:
@@ -112,141 +100,7 @@ def trail_path_for(measures_path: str | Path) -> Path:
     return p.with_name(f"sentences-{p.stem}.trail.csv")
 
 
-# --- the pool ----------------------------------------------------------------------------
-
-_WORKER: dict[str, Any] = {}
-
-
-def _init_worker(spec: dict[str, Any], speakers: str | None, encoding: str) -> None:
-    _WORKER["matcher"] = compile_matcher(spec)
-    _WORKER["speakers"] = speakers
-    _WORKER["encoding"] = encoding
-
-
-def _score_one(ref: DocRef, matcher: Matcher, speakers: str | None, encoding: str) -> tuple[Any, ...]:
-    sha = None
-    if ref.path is not None:
-        try:
-            data = Path(ref.path).read_bytes()
-        except OSError as exc:
-            return ref, None, None, f"unreadable file ({type(exc).__name__}: {exc.strerror or exc})"
-        sha = hashlib.sha256(data).hexdigest()
-        try:
-            raw = data.decode(encoding)
-        except UnicodeDecodeError as exc:
-            return (
-                ref,
-                sha,
-                None,
-                f"not valid {encoding} ({exc.reason} at byte {exc.start}); convert the file to UTF-8 or pass encoding=",
-            )
-        except LookupError:
-            return ref, sha, None, f"unknown encoding {encoding!r}"
-        if raw.startswith("\ufeff"):
-            raw = raw[1:]
-    else:
-        raw = ref.text or ""
-    ref, text = extract(ref, raw, speakers)
-    return ref, sha, score_text(text, matcher), None
-
-
-def _work(batch: list[DocRef]) -> list[tuple[Any, ...]]:
-    m, sp, enc = _WORKER["matcher"], _WORKER["speakers"], _WORKER["encoding"]
-    return [_score_one(r, m, sp, enc) for r in batch]
-
-
-def _batches(items: Iterable[DocRef | DocProblem], size: int) -> Iterator[list[DocRef | DocProblem]]:
-    batch: list[DocRef | DocProblem] = []
-    chars = 0
-    for it in items:
-        batch.append(it)
-        if isinstance(it, DocRef) and it.text is not None:
-            chars += len(it.text)
-        if len(batch) >= size or chars > 4_000_000:
-            yield batch
-            batch, chars = [], 0
-    if batch:
-        yield batch
-
-
-def _scored(
-    items: Iterable[DocRef | DocProblem],
-    spec: dict[str, Any],
-    speakers: str | None,
-    encoding: str,
-    workers: int,
-    batch_size: int = 16,
-) -> Iterator[DocProblem | tuple[Any, ...]]:
-    """Score documents in input order, at most ``3 * workers`` batches in flight (bounded memory)."""
-    if workers <= 1:
-        matcher = compile_matcher(spec)
-        for it in items:
-            yield it if isinstance(it, DocProblem) else _score_one(it, matcher, speakers, encoding)
-        return
-    with ProcessPoolExecutor(max_workers=workers, initializer=_init_worker, initargs=(spec, speakers, encoding)) as ex:
-        window: list[tuple[list[DocRef | DocProblem], Future[list[tuple[Any, ...]]]]] = []
-        for batch in _batches(items, batch_size):
-            refs = [b for b in batch if isinstance(b, DocRef)]
-            window.append((batch, ex.submit(_work, refs)))
-            if len(window) >= 3 * workers:
-                yield from _drain(window.pop(0))
-        while window:
-            yield from _drain(window.pop(0))
-
-
-def _drain(
-    entry: tuple[list[DocRef | DocProblem], Future[list[tuple[Any, ...]]]],
-) -> Iterator[DocProblem | tuple[Any, ...]]:
-    batch, fut = entry
-    results = iter(fut.result())
-    for b in batch:
-        yield b if isinstance(b, DocProblem) else next(results)
-
-
-# --- placement ---------------------------------------------------------------------------
-
-
-class _Cases:
-    def __init__(self, cases: pd.DataFrame) -> None:
-        c = cases.loc[:, ["case", "country", "start", "end"]].copy()
-        c["start"] = pd.to_datetime(c["start"])
-        c["end"] = pd.to_datetime(c["end"])
-        self.frame = c.sort_values(["country", "start"]).reset_index(drop=True)
-        self.info = {r.case: r for r in self.frame.itertuples(index=False)}
-        self.by_country = {k: list(g.itertuples(index=False)) for k, g in self.frame.groupby("country")}
-
-    @staticmethod
-    def _term(r: Any) -> str:
-        return f"{r.start.date()} to {'ongoing' if pd.isna(r.end) else r.end.date()}"
-
-    def place(self, ref: DocRef, country: str) -> tuple[str, pd.Timestamp | None, str | None]:
-        """(case, date, None) or ("", date, reason)."""
-        if not ref.date:
-            return "", None, "no date (column 'date', YYYY-MM-DD)"
-        try:
-            date = pd.Timestamp(ref.date) if _ISO_DAY.match(ref.date) else None
-        except ValueError:
-            date = None
-        if date is None or pd.isna(date):
-            return "", None, f"date {ref.date!r} is not a full date YYYY-MM-DD"
-        if ref.case:
-            r = self.info.get(ref.case)
-            if r is None:
-                return "", date, f"case {ref.case!r} is not in the cases table"
-            if date < r.start or (not pd.isna(r.end) and date > r.end):
-                return "", date, f"date {ref.date} is outside the term of case {ref.case} ({self._term(r)})"
-            return ref.case, date, None
-        ctry = ref.country or country
-        if not ctry:
-            return "", date, "no case and no country to find it by (column 'case' or 'country', or country=)"
-        terms = self.by_country.get(ctry)
-        if not terms:
-            return "", date, f"no case of country {ctry!r} in the cases table"
-        for r in terms:
-            if r.start <= date and (pd.isna(r.end) or date <= r.end):
-                return r.case, date, None
-        listed = "; ".join(f"{r.case} {self._term(r)}" for r in terms)
-        return "", date, f"date {ref.date} is outside every term of {ctry} ({listed})"
+# --- cases ------------------------------------------------------------------------------
 
 
 def _cases_frame(
@@ -255,9 +109,15 @@ def _cases_frame(
     if isinstance(cases, Dataset):
         return cases.cases, [f.path for f in cases.files]
     if isinstance(cases, pd.DataFrame):
+        missing = [c for c in ("case", "country", "start", "end") if c not in cases.columns]
+        if missing:
+            raise ParameterError.invalid(
+                "cases", "measure_corpus", "a cases table with columns case, country, start, end", f"missing {missing}"
+            )
         return cases, []
     if cases is None:
-        ds = load()
+        bundled = data_dir() / "cases.csv"
+        ds = load(bundled) if bundled.is_file() else load()
     elif isinstance(cases, str | Path):
         ds = load([cases])
     else:
@@ -298,10 +158,10 @@ class CorpusMeasures:
     ci_prob: float
     method_version: str = METHOD_VERSION
     prefix: str = "speech"
-    include_logit: bool = False
+    include_logit: bool = True
     trail_file: Path | None = None
     _rows: tuple[dict[str, Any], ...] = field(default=(), repr=False)
-    _trail: pd.DataFrame | None = field(default=None, repr=False)
+    _trail_text: str | None = field(default=None, repr=False)
     _trail_sha: str | None = field(default=None, repr=False)
 
     def __str__(self) -> str:
@@ -310,12 +170,16 @@ class CorpusMeasures:
             f"Corpus I-3 measures: {used} of {len(self.documents)} documents used, "
             f"{len(self.problems)} problem{'s' if len(self.problems) != 1 else ''}; lexicon {self.lexicon}; "
             f"{self.n_boot} document resamples, seed {self.seed}, {self.ci_prob:.0%} intervals",
+            f"  {'case':<22} {'share framed':>14} {'interval':>17}  {'logit (se)':>15}",
         ]
         est = self.estimates.loc[self.estimates["granularity"] == "case"]
+        logits = {r.case: r for r in est.itertuples(index=False) if r.measure.endswith("logit")}
         for r in est.itertuples(index=False):
             if r.measure.endswith("share"):
+                lg = logits.get(r.case)
+                logit = f"{lg.value:+.2f} ({lg.se:.2f})" if lg is not None else ""
                 lines.append(
-                    f"  {r.case:<22} {r.value:6.1%} [{r.ci_low:6.1%}, {r.ci_high:6.1%}]  "
+                    f"  {r.case:<22} {r.value:14.1%} [{r.ci_low:6.1%}, {r.ci_high:6.1%}]  {logit:>15}  "
                     f"({r.n_framed} of {r.n_migration} migration sentences; {r.n_documents} documents)"
                 )
         return "\n".join(lines)
@@ -326,7 +190,7 @@ class CorpusMeasures:
 
     @property
     def measures(self) -> pd.DataFrame:
-        """Rows for the measures table: ``MEASURE_COLUMNS`` plus ``provenance`` (JSON text)."""
+        """Rows for the measures table (``MEASURE_COLUMNS``, with ``provenance`` as JSON text)."""
         trail = None
         if self.trail_file is not None:
             trail = {"file": self.trail_file.name, "sha256": self._trail_sha}
@@ -336,17 +200,24 @@ class CorpusMeasures:
                 continue
             prov = dict(r["provenance"])
             prov["trail"] = trail
-            rows.append({**{c: r[c] for c in MEASURE_COLUMNS}, "provenance": json.dumps(prov, ensure_ascii=False)})
-        cols = [*MEASURE_COLUMNS, "provenance"] if "provenance" not in MEASURE_COLUMNS else list(MEASURE_COLUMNS)
-        return pd.DataFrame(rows, columns=cols)
+            rows.append(
+                {**{c: r.get(c, "") for c in MEASURE_COLUMNS}, "provenance": json.dumps(prov, ensure_ascii=False)}
+            )
+        return pd.DataFrame(rows, columns=list(MEASURE_COLUMNS))
 
-    def trail(self, case: str | None = None, period: str | None = None, *, framed: bool | None = None) -> pd.DataFrame:
-        """The trail's sentences, optionally of one case and period (see :func:`~.trail.read_trail`)."""
-        if self._trail is not None:
-            return filter_trail(self._trail, case=case, period=period, framed=framed)
+    def trail(
+        self, case: str | None = None, period: str | None = None, *, year: int | None = None, framed: bool | None = None
+    ) -> pd.DataFrame:
+        """The trail's sentences, optionally of one case, period and year (see :func:`~.trail.filter_trail`)."""
+        if self._trail_text is not None:
+            return filter_trail(parse_trail(self._trail_text), case=case, period=period, year=year, framed=framed)
         if self.trail_file is None:
             raise ParameterError("This result has no sentence trail; run measure_corpus again.")
-        return read_trail(self.trail_file, case=case, period=period, framed=framed, sha256=self._trail_sha)
+        return read_trail(self.trail_file, case=case, period=period, year=year, framed=framed, sha256=self._trail_sha)
+
+    def sentences_for(self, row: Any, *, framed: bool | None = None) -> MeasureTrail:
+        """The sentences behind one row of :attr:`measures` (see :func:`~.trail.sentences_for`)."""
+        return sentences_for(row, trail=self.trail(), framed=framed)
 
     def write(self, out: str | Path, *, inputs: Sequence[str | Path] = ()) -> tuple[Path, Path]:
         """Write the measures (CSV) and the sentence trail beside it, atomically; return both paths.
@@ -357,19 +228,23 @@ class CorpusMeasures:
         tpath = trail_path_for(out)
         for p in (out, tpath):
             guard_inputs(p, inputs)
-        if self._trail is None:
+        if self._trail_text is None:
             if self.trail_file is None:
                 raise ParameterError("This result has no sentence trail to write.")
             if self.trail_file.resolve() != tpath.resolve():
                 atomic_write_text(tpath, Path(self.trail_file).read_text(encoding="utf-8"))
             sha = _sha_file(tpath)
         else:
-            text = self._trail.to_csv(index=False, lineterminator="\n")
-            atomic_write_text(tpath, text)
-            sha = hashlib.sha256(text.encode("utf-8")).hexdigest()
+            atomic_write_text(tpath, self._trail_text)
+            sha = hashlib.sha256(self._trail_text.encode("utf-8")).hexdigest()
         written = replace(self, trail_file=tpath, _trail_sha=sha)
-        atomic_write_text(out, written.measures.to_csv(index=False, lineterminator="\n"))
+        atomic_write_text(out, _measures_csv(written.measures))
         return out, tpath
+
+
+def _measures_csv(frame: pd.DataFrame) -> str:
+    """The measures as CSV text, text cells made inert (numbers written exactly)."""
+    return neutralise_frame(frame).to_csv(index=False, lineterminator="\n")
 
 
 def _sha_file(path: Path) -> str:
@@ -396,29 +271,30 @@ def _resolve_seed(rng: np.random.Generator | int | None) -> int:
 
 
 class _TrailSink:
+    """The trail as it streams in: to a temporary file renamed at the end, or kept as text."""
+
     def __init__(self, path: Path | None) -> None:
         self.path = path
-        self.rows: list[tuple[Any, ...]] = []
+        self.chunks: list[str] = [trail_header()]
         self.fh: Any = None
         self.tmp: str | None = None
         if path is not None:
             path.parent.mkdir(parents=True, exist_ok=True)
-            fd, self.tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+            fd, self.tmp = tempfile.mkstemp(prefix=f".{path.name[:40]}.", suffix=".tmp", dir=path.parent)
             self.fh = os.fdopen(fd, "w", encoding="utf-8", newline="")
-            self.writer = csv.writer(self.fh, lineterminator="\n")
-            self.writer.writerow(TRAIL_COLUMNS)
-            self.hash = hashlib.sha256()
+            self.fh.write(self.chunks.pop())
 
-    def add(self, rows: list[tuple[Any, ...]]) -> None:
+    def add(self, text: str) -> None:
         if self.fh is None:
-            self.rows.extend(rows)
+            self.chunks.append(text)
         else:
-            self.writer.writerows(rows)
+            self.fh.write(text)
 
-    def close(self) -> tuple[pd.DataFrame | None, str | None]:
+    def close(self) -> tuple[str | None, str]:
+        """``(text, sha256)`` in memory, or ``(None, sha256)`` once the file is in place."""
         if self.fh is None:
-            frame = pd.DataFrame(self.rows, columns=list(TRAIL_COLUMNS))
-            return frame.astype({"year": "int64", "sentence_index": "int64", "framed": "bool"}), None
+            text = "".join(self.chunks)
+            return text, hashlib.sha256(text.encode("utf-8")).hexdigest()
         self.fh.flush()
         os.fsync(self.fh.fileno())
         self.fh.close()
@@ -446,7 +322,7 @@ def measure_corpus(
     speakers: str | None = PRESIDENT_SPEAKERS,
     encoding: str = "utf-8",
     prefix: str = "speech",
-    include_logit: bool = False,
+    include_logit: bool = True,
     n_boot: int = 1000,
     ci_prob: float = 0.9,
     rng: np.random.Generator | int | None = None,
@@ -479,15 +355,16 @@ def measure_corpus(
     prefix
         First part of the measure names (``speech`` gives ``speech_security_share``).
     include_logit
-        Also emit the logit measure as rows (its values can be negative, which the measures
-        table of this version does not accept; the logit, its standard error and interval
-        are always in the provenance of the share rows).
+        Emit the logit measure as rows (unit ``logit``, negative when fewer than half the
+        migration sentences are framed; its standard error in ``notes`` and ``provenance``).
+        With False, the logit, its standard error and interval are still in the provenance
+        of the share rows.
     n_boot, ci_prob
-        Document resamples and probability of the percentile intervals.
+        Document resamples (at most 100,000) and probability of the percentile intervals.
     rng
         A Generator, an int seed or None (the fixed default seed 20110101); recorded.
     workers
-        Worker processes (default: every core); 1 scores in this process.
+        Worker processes (default: every core this process may use); 1 scores in this process.
     out
         Write the measures CSV here and the sentence trail beside it (streamed, atomically).
     strict
@@ -503,8 +380,12 @@ def measure_corpus(
         If no document can be used, or with ``strict`` if any is dropped; every problem is
         listed with its file and reason.
     """
-    if not isinstance(n_boot, int) or isinstance(n_boot, bool) or n_boot < 0:
-        raise ParameterError.invalid("n_boot", "measure_corpus", "a non-negative int", n_boot)
+    if not isinstance(n_boot, int) or isinstance(n_boot, bool) or not 0 <= n_boot <= MAX_BOOT:
+        raise ParameterError.invalid("n_boot", "measure_corpus", f"an int from 0 to {MAX_BOOT:,}", n_boot)
+    if workers is not None and (not isinstance(workers, int) or isinstance(workers, bool) or not 1 <= workers <= 256):
+        raise ParameterError.invalid(
+            "workers", "measure_corpus", "an int from 1 to 256, or None for every core", workers
+        )
     if not isinstance(ci_prob, float | int) or isinstance(ci_prob, bool) or not 0 < float(ci_prob) < 1:
         raise ParameterError.invalid("ci_prob", "measure_corpus", "a probability strictly between 0 and 1", ci_prob)
     if not prefix or not prefix.replace("_", "").isalnum():
@@ -516,9 +397,9 @@ def measure_corpus(
             "Pass the lexicon of the corpus's language."
         )
     seed = _resolve_seed(rng)
-    n_workers = (os.cpu_count() or 1) if workers is None else int(workers)
+    n_workers = default_workers() if workers is None else workers
     cases_df, case_files = _cases_frame(cases)
-    placer = _Cases(cases_df)
+    placer = Cases(cases_df)
     root = Path(corpus)
     chosen = detect_layout(root) if layout == "auto" else layout
     out_path = Path(out) if out is not None else None
@@ -536,104 +417,24 @@ def measure_corpus(
             guard_inputs(p, inputs)
             if root.is_dir() and p.resolve().is_relative_to(root.resolve()) and p.suffix == ".txt":
                 raise ParameterError(f"The output {str(p)!r} would be read as a corpus file; write it elsewhere.")
+    job = Job(spec=lex.spec(), speakers=speakers, encoding=encoding, language=language, country=country, cases=placer)
     sink = _TrailSink(trail_path_for(out_path) if out_path is not None else None)
-    docs: list[tuple[Any, ...]] = []
-    problems: list[DocProblem] = []
-    file_hashes: list[tuple[str, str]] = []
+    rows: list[tuple[Any, ...]] = []
     try:
         stream = iter_documents(root, layout=chosen, encoding=encoding)  # type: ignore[arg-type]
-        for item in _scored(stream, lex.spec(), speakers, encoding, n_workers):
-            if isinstance(item, DocProblem):
-                problems.append(item)
-                docs.append((item.document, item.file, "", "", -1, 0, 0, 0, "dropped", item.reason, ""))
-                continue
-            ref, sha, score, reason = item
-            if sha is not None:
-                file_hashes.append((ref.file, sha))
-            if reason is None and ref.language and ref.language != language:
-                reason = f"language {ref.language!r}, not the {language!r} of the corpus and lexicon"
-            case, date, place_reason = placer.place(ref, country) if reason is None else ("", None, None)
-            reason = reason or place_reason
-            s = score if isinstance(score, DocumentScore) else DocumentScore(n_sentences=0, n_migration=0, n_framed=0)
-            if reason is None and s.n_sentences == 0:
-                reason = "no sentence to score (empty text, or no words of the selected speakers)"
-            year = -1 if date is None else int(date.year)
-            if reason is not None:
-                problems.append(DocProblem(file=ref.file, document=ref.id, reason=reason, row=ref.row))
-                docs.append(
-                    (
-                        ref.id,
-                        ref.file,
-                        ref.date,
-                        "",
-                        year,
-                        s.n_sentences,
-                        s.n_migration,
-                        s.n_framed,
-                        "dropped",
-                        reason,
-                        ref.source,
-                    )
-                )
-                continue
-            docs.append(
-                (
-                    ref.id,
-                    ref.file,
-                    ref.date,
-                    case,
-                    year,
-                    s.n_sentences,
-                    s.n_migration,
-                    s.n_framed,
-                    "used",
-                    "",
-                    ref.source,
-                )
-            )
-            if s.hits:
-                sink.add(
-                    [
-                        (
-                            case,
-                            year,
-                            ref.id,
-                            ref.file,
-                            ref.date,
-                            ref.speaker,
-                            ref.title,
-                            ref.source,
-                            ref.url,
-                            ref.language or language,
-                            h.index,
-                            h.text,
-                            h.framed,
-                            ";".join(h.categories),
-                            h.terms,
-                            ";".join(h.vetoes),
-                        )
-                        for h in s.hits
-                    ]
-                )
+        for batch_rows, chunk in run(stream, job, n_workers):
+            rows.extend(batch_rows)
+            if chunk:
+                sink.add(chunk)
     except BaseException:
         sink.abort()
         raise
-    documents = pd.DataFrame(
-        docs,
-        columns=[
-            "document_id",
-            "file",
-            "date",
-            "case",
-            "year",
-            "n_sentences",
-            "n_migration",
-            "n_framed",
-            "status",
-            "reason",
-            "source",
-        ],
-    )
+    documents = pd.DataFrame(rows, columns=list(DOCUMENT_COLUMNS))
+    dropped = documents.loc[documents["status"] == "dropped"]
+    problems = [
+        DocProblem(file=str(r.file), document=str(r.document_id), reason=str(r.reason), row=_row(r.row))
+        for r in dropped.itertuples(index=False)
+    ]
     problem_frame = pd.DataFrame(
         [(p.file, p.row, p.document, p.reason) for p in problems], columns=["file", "row", "document", "reason"]
     ).astype({"row": "Int64"})
@@ -642,7 +443,8 @@ def measure_corpus(
         sink.abort()
         listed = problems or [DocProblem(file=str(root), document="", reason="no document in the corpus")]
         raise ValidationError([p.to_problem() for p in listed], what=f"corpus {root.name}")
-    files_manifest = sorted(file_hashes) if file_hashes else []
+    hashed = documents.loc[documents["sha256"].notna(), ["file", "sha256"]]
+    files_manifest = sorted(zip(hashed["file"].astype(str), hashed["sha256"].astype(str), strict=True))
     manifest = [*corpus_files_inline, *({"file": f, "sha256": h} for f, h in files_manifest)]
     digest = hashlib.sha256("\n".join(f"{m['file']}\t{m['sha256']}" for m in manifest).encode()).hexdigest()
     context = {
@@ -661,17 +463,17 @@ def measure_corpus(
         "dropped_reasons": _reason_counts(problems),
         "dropped_examples": [{"file": p.file, "document": p.document, "reason": p.reason} for p in problems[:20]],
         "sentences_read": int(documents["n_sentences"].sum()),
-        "sentences_dropped": int(documents.loc[documents["status"] == "dropped", "n_sentences"].sum()),
+        "sentences_dropped": int(dropped["n_sentences"].sum()),
     }
     try:
-        estimates, rows = _aggregate(used, placer, lex, context, seed, n_boot, float(ci_prob), prefix)
+        estimates, measure_rows = _aggregate(used, placer, lex, context, seed, n_boot, float(ci_prob), prefix)
     except BaseException:
         sink.abort()
         raise
-    trail_frame, trail_sha = sink.close()
+    trail_text, trail_sha = sink.close()
     result = CorpusMeasures(
         estimates=estimates,
-        documents=documents.drop(columns=["source"]),
+        documents=documents.drop(columns=["row", "source", "sha256"]),
         problems=problem_frame,
         lexicon=lex.label,
         seed=seed,
@@ -680,15 +482,19 @@ def measure_corpus(
         prefix=prefix,
         include_logit=include_logit,
         trail_file=None,
-        _rows=tuple(rows),
-        _trail=trail_frame,
+        _rows=tuple(measure_rows),
+        _trail_text=trail_text,
         _trail_sha=trail_sha,
     )
     if out_path is None:
         return result
     done = replace(result, trail_file=trail_path_for(out_path))
-    atomic_write_text(out_path, done.measures.to_csv(index=False, lineterminator="\n"))
+    atomic_write_text(out_path, _measures_csv(done.measures))
     return done
+
+
+def _row(value: Any) -> int | None:
+    return None if value is None or pd.isna(value) else int(value)
 
 
 def _lexicon_name(lex: Lexicon, given: Lexicon | str | Path | None) -> str:
@@ -721,14 +527,16 @@ def _reason_counts(problems: Sequence[DocProblem]) -> dict[str, int]:
     return dict(Counter(kind(p.reason) for p in problems))
 
 
-def _period(start: pd.Timestamp, end: pd.Timestamp) -> str:
-    return f"{start.date()}/{end.date()}"
+def _period(start: date, end: date) -> str:
+    """``YYYY-MM-DD/YYYY-MM-DD``: read as these two days for every country."""
+    return f"{start.isoformat()}/{end.isoformat()}"
 
 
-def _year_period(year: int, term_start: pd.Timestamp, term_end: pd.Timestamp) -> str:
-    lo, hi = pd.Timestamp(year, 1, 1), pd.Timestamp(year, 12, 31)
-    s = max(lo, term_start)
-    e = hi if pd.isna(term_end) else min(hi, term_end)
+def _year_period(year: int, term: Term) -> str:
+    """The calendar year ``YYYY`` when the term covers it, else its part within the term."""
+    lo, hi = date(year, 1, 1), date(year, 12, 31)
+    s = max(lo, term.start)
+    e = hi if term.end is None else min(hi, term.end)
     if s == lo and e == hi:
         return str(year)
     return _period(s, e)
@@ -760,7 +568,7 @@ def _bootstrap(x: np.ndarray, n_boot: int, rng: np.random.Generator) -> dict[str
 
 def _aggregate(
     used: pd.DataFrame,
-    placer: _Cases,
+    placer: Cases,
     lex: Lexicon,
     context: dict[str, Any],
     seed: int,
@@ -771,17 +579,19 @@ def _aggregate(
     lo_q, hi_q = (1 - ci_prob) / 2, (1 + ci_prob) / 2
     est_rows: list[dict[str, Any]] = []
     rows: list[dict[str, Any]] = []
-    case_order = {c: i for i, c in enumerate(placer.frame["case"])}
+    case_order = {t.case: i for i, t in enumerate(placer.terms)}
     groups: list[tuple[str, str, int | None, pd.DataFrame]] = []
     for case, g in sorted(used.groupby("case"), key=lambda kv: case_order.get(str(kv[0]), 1 << 30)):
         groups.append(("case", str(case), None, g))
         for year, gy in g.groupby("year"):
             groups.append(("year", str(case), int(year), gy))
     for gran, case, year, g in groups:
-        info = placer.info[case]
-        dates = pd.to_datetime(g["date"])
+        info = placer.by_case[case]
+        days = g["date"].astype(str)
         period = (
-            _period(dates.min(), dates.max()) if gran == "case" else _year_period(int(year or 0), info.start, info.end)
+            _period(date.fromisoformat(days.min()), date.fromisoformat(days.max()))
+            if gran == "case"
+            else _year_period(int(year or 0), info)
         )
         x = g[["n_sentences", "n_migration", "n_framed"]].to_numpy(dtype=np.int64)
         s, m, k = (int(v) for v in x.sum(axis=0))
@@ -830,6 +640,11 @@ def _aggregate(
             notes = (
                 f"{k} of {m} migration sentences security-framed ({s} sentences, {len(g)} documents; {scope}). "
                 + (
+                    f"Logit log(({k} + 0.5) / ({m - k} + 0.5)), standard error {se_logit:.4g} (analytic). "
+                    if kind == "logit"
+                    else ""
+                )
+                + (
                     f"{ci_prob:.0%} interval {ci_low:.4g} to {ci_high:.4g} from {n_boot} resamples of documents (seed {seed}). "
                     if n_boot > 0
                     else ""
@@ -860,6 +675,8 @@ def _aggregate(
                 },
                 "estimate": {
                     "value": value,
+                    "unit": unit,
+                    "se": se_logit if kind == "logit" else None,
                     "ci_low": ci_low,
                     "ci_high": ci_high,
                     "ci_prob": ci_prob,

@@ -88,10 +88,9 @@ def test_measure_rows_and_provenance(en_corpus):
     r = measure_corpus(en_corpus, language="en", country="USA", workers=1)
     m = r.measures
     assert set(m["indicator"]) == {"I-3"} and set(m["country"]) == {"USA"}
-    assert not m["measure"].str.contains("logit").any()  # negative values: rows only with include_logit
     prov = json.loads(m.loc[m["measure"] == "speech_security_share", "provenance"].iloc[0])
     assert prov["lexicon"]["id"] == "securitization-migration-security-en" and prov["lexicon"]["version"] == "1.0.0"
-    assert prov["method"]["version"] == "1.0.0"
+    assert prov["method"]["version"] == "1.1.0"
     assert prov["documents"]["read"] == 4 and prov["documents"]["dropped"] == 0
     assert {f["file"] for f in prov["corpus"]["files"]["listed"]} == {
         "metadata.csv",
@@ -101,8 +100,16 @@ def test_measure_rows_and_provenance(en_corpus):
         "d4.txt",
     }
     assert prov["logit"]["se"] > 0 and prov["trail"] is None
-    with_logit = measure_corpus(en_corpus, language="en", country="USA", workers=1, include_logit=True).measures
-    assert (with_logit.loc[with_logit["measure"] == "speech_security_logit", "value"] < 0).any()
+    # the logit rows, in unit logit, negative for Obama (1 of 3 framed), with their standard error
+    logit = m.loc[m["measure"] == "speech_security_logit"].set_index("period")
+    assert set(logit["unit"]) == {"logit"}
+    obama = logit.loc["2010-02-01/2012-07-04"]
+    assert obama["value"] == pytest.approx(math.log(1.5 / 2.5)) and obama["value"] < 0
+    se = math.sqrt(1 / 1.5 + 1 / 2.5)
+    assert f"standard error {se:.4g} (analytic)" in obama["notes"]
+    assert json.loads(obama["provenance"])["estimate"]["se"] == pytest.approx(se)
+    without = measure_corpus(en_corpus, language="en", country="USA", workers=1, include_logit=False).measures
+    assert not without["measure"].str.contains("logit").any() and len(without) == len(m) * 2 // 3
 
 
 def test_case_column_and_bad_documents(tmp_path):
@@ -174,3 +181,72 @@ def test_measures_enter_the_table_and_the_score(en_corpus, tmp_path):
     assert ind.loc[("us-obama-2009", "I-3"), "measures_score"] == 2.0
     assert ind.loc[("us-trump-2017", "I-3"), "measures_score"] == 4.0
     assert np.isnan(ind.loc[("us-clinton-1993", "I-3"), "measures_score"])
+
+
+def test_period_labels_are_read_back_for_their_country(tmp_path):
+    """Periods written for countries with other fiscal years (US October, UK April) are read as meant."""
+    cases = pd.DataFrame(
+        {
+            "case": ["us-a", "us-b", "gb-a", "mx-a"],
+            "country": ["USA", "USA", "GBR", "MEX"],
+            "label": ["US A", "US B", "GB A", "MX A"],
+            "start": ["2015-01-20", "2017-01-20", "2016-07-13", "2018-12-01"],
+            "end": ["2017-01-20", "", "2019-07-24", "2024-09-30"],
+        }
+    )
+    folder = tmp_path / "cases"
+    folder.mkdir()
+    cases.to_csv(folder / "cases.csv", index=False)
+    docs = [
+        ("u1", "2016-03-01", "USA"),
+        ("u2", "2017-01-20", "USA"),  # the handover day: the later case, as load() assigns it
+        ("u3", "2018-10-15", "USA"),
+        ("g1", "2016-07-13", "GBR"),
+        ("g2", "2018-04-02", "GBR"),
+        ("m1", "2019-03-03", "MEX"),
+        ("m2", "2019-11-30", "MEX"),
+    ]
+    root = tmp_path / "corpus"
+    root.mkdir()
+    lines = ["id,file,date,speaker,title,source,url,language,country"]
+    for doc, day, ctry in docs:
+        (root / f"{doc}.txt").write_text("Illegal immigration is a threat. Immigrants work.", encoding="utf-8")
+        lines.append(f"{doc},{doc}.txt,{day},S,T,src,,en,{ctry}")
+    (root / "metadata.csv").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    out = tmp_path / "out" / "measures.csv"
+    r = measure_corpus(root, language="en", cases=folder, workers=1, n_boot=0, out=out)
+    placed = r.documents.set_index("document_id")["case"].to_dict()
+    assert placed == {"u1": "us-a", "u2": "us-b", "u3": "us-b", "g1": "gb-a", "g2": "gb-a", "m1": "mx-a", "m2": "mx-a"}
+    ds = load([folder, out])
+    got = ds.measures.assign(
+        start=ds.measures["period_start"].dt.strftime("%Y-%m-%d"), end=ds.measures["period_end"].dt.strftime("%Y-%m-%d")
+    )
+    for row in got.itertuples(index=False):
+        prov = json.loads(row.provenance)
+        assert row.case == prov["case"], (row.measure, row.period)
+    spans = {
+        (
+            row.case,
+            row.measure.removesuffix("_annual").endswith("share") and row.measure.endswith("_annual"),
+            row.period,
+        ): (
+            row.start,
+            row.end,
+        )
+        for row in got.itertuples(index=False)
+        if row.measure.startswith("speech_security_share")
+    }
+    assert spans == {
+        ("us-a", False, "2016-03-01/2016-03-01"): ("2016-03-01", "2016-03-01"),
+        ("us-a", True, "2016"): ("2016-01-01", "2016-12-31"),  # a calendar year, not the US fiscal year
+        ("us-b", False, "2017-01-20/2018-10-15"): ("2017-01-20", "2018-10-15"),
+        ("us-b", True, "2017-01-20/2017-12-31"): ("2017-01-20", "2017-12-31"),
+        ("us-b", True, "2018"): ("2018-01-01", "2018-12-31"),
+        ("gb-a", False, "2016-07-13/2018-04-02"): ("2016-07-13", "2018-04-02"),
+        ("gb-a", True, "2016-07-13/2016-12-31"): ("2016-07-13", "2016-12-31"),
+        ("gb-a", True, "2018"): ("2018-01-01", "2018-12-31"),  # not the UK year 2018/19
+        ("mx-a", False, "2019-03-03/2019-11-30"): ("2019-03-03", "2019-11-30"),
+        ("mx-a", True, "2019"): ("2019-01-01", "2019-12-31"),
+    }
+    logit = ds.measures.loc[ds.measures["measure"] == "speech_security_logit"]
+    assert set(logit["unit"]) == {"logit"} and (logit["value"] == 0.0).all()  # 1 of 2 framed: log(1.5/1.5)

@@ -8,7 +8,15 @@ import pandas as pd
 import pytest
 
 from securitization.cli import main
-from securitization.corpus import detect_layout, iter_documents, measure_corpus, trail_for, trail_path_for
+from securitization.corpus import (
+    DocProblem,
+    detect_layout,
+    is_corpus_measure,
+    iter_documents,
+    measure_corpus,
+    sentences_for,
+    trail_path_for,
+)
 from securitization.corpus.synthetic import write_folder, write_mananeras, write_presidential_speeches
 from securitization.errors import ParameterError, ValidationError
 from securitization.reading import discover
@@ -67,32 +75,73 @@ def test_folder_csv_and_layout_errors(tmp_path):
         measure_corpus(tmp_path / "empty", language="en", workers=1)
 
 
-def test_trail_for_a_measure_row(en_corpus, tmp_path):
+def test_sentences_for_a_measure_row(en_corpus, tmp_path):
     out = tmp_path / "out" / "measures.csv"
     measure_corpus(en_corpus, language="en", country="USA", workers=1, out=out)
     tpath = trail_path_for(out)
     assert tpath.is_file() and [p for p, _ in discover([out.parent])] == [out]
     m = pd.read_csv(out, dtype=str, keep_default_na=False)
     row = m.loc[(m["measure"] == "speech_security_share") & (m["period"] == "2018-03-01/2019-06-01")].iloc[0]
-    view = trail_for(row, out)
-    assert len(view.sentences) == 5 and int(view.sentences["framed"].sum()) == 3
+    assert is_corpus_measure(row) and not is_corpus_measure({"provenance": "{}"})
+    view = sentences_for(row, measures_file=out)
+    assert (view.n_migration, view.n_framed) == (5, 3)
     assert view.sentences["document_id"].tolist() == ["d1", "d1", "d1", "d2", "d2"]
+    first = view.sentences.iloc[0]
+    assert (first["date"], first["speaker"], first["source"], first["url"]) == (
+        "2018-03-01",
+        "Donald J. Trump",
+        "Test speeches",
+        "https://example.org/d1",
+    )
+    # the sentences around each one, within its document
+    assert view.sentences["before"].tolist()[:3] == [
+        "",
+        "Illegal immigration is a threat to our national security.",
+        "The economy is strong.",
+    ]
+    assert view.sentences["after"].tolist()[:3] == ["We welcome legal immigrants.", "The economy is strong.", ""]
     text = str(view)
-    assert "2018-03-01  Title d1 (Donald J. Trump; Test speeches)" in text
+    assert "2018-03-01  Title d1 [d1] (Donald J. Trump; Test speeches)" in text
+    assert "https://example.org/d1" in text
     assert "[S] #0: Illegal immigration is a threat to our national security." in text
-    assert "5 migration sentences shown, 3 of them security-framed" in text
+    assert "3 of 5 migration sentences security-framed (5 listed)" in text
     assert "vetoed by victims" in text
+    assert "      ... The economy is strong." in text
+    framed = sentences_for(row, measures_file=out, framed=True)
+    assert len(framed.sentences) == 3 and framed.sentences["framed"].all()
+    assert len(framed.lines(limit=1)) < len(framed.lines()) and "and 2 more sentences" in framed.lines(limit=1)[-1]
     year = m.loc[(m["measure"] == "speech_security_share_annual") & (m["period"] == "2019")].iloc[0]
-    assert trail_for(year, out, framed=True).sentences["sentence"].tolist() == [
+    assert sentences_for(year, measures_file=out, framed=True).sentences["sentence"].tolist() == [
         "Border security matters for immigration reform."
     ]
+    # a row read with its file (as Dataset.measures and Scores.measures keep it) finds its trail alone
+    assert len(sentences_for({**row.to_dict(), "file": str(out)}).sentences) == 5
     prov = json.loads(row["provenance"])
     assert prov["trail"]["file"] == tpath.name
+    with pytest.raises(ValidationError, match="the trail holds 4 \\(2\\): it is another run's trail"):
+        sentences_for(row, trail=view.sentences.iloc[1:])
     tpath.write_text(tpath.read_text() + "tampered\n")
     with pytest.raises(ValidationError, match="was changed"):
-        trail_for(row, out)
+        sentences_for(row, measures_file=out)
     with pytest.raises(ParameterError, match="no corpus provenance"):
-        trail_for({"measure": "x", "provenance": ""})
+        sentences_for({"measure": "x", "provenance": ""})
+
+
+def test_trail_cells_are_inert_and_read_back_exactly(tmp_path):
+    root = tmp_path / "c"
+    root.mkdir()
+    text = "=HYPERLINK(1) Illegal immigration. '-Criminal aliens are deported."
+    (root / "a.txt").write_text(text, encoding="utf-8")
+    (root / "metadata.csv").write_text(
+        "id,file,date,speaker,title,source,url,language\na,a.txt,2018-01-05,@me,+T,-S,,en\n", encoding="utf-8"
+    )
+    out = tmp_path / "o" / "measures.csv"
+    r = measure_corpus(root, language="en", country="USA", workers=1, n_boot=0, out=out)
+    raw = trail_path_for(out).read_text(encoding="utf-8")
+    assert "'=HYPERLINK(1) Illegal immigration." in raw and "''-Criminal" in raw and ",'@me,'+T,'-S," in raw
+    back = r.trail()
+    assert back["sentence"].tolist() == ["=HYPERLINK(1) Illegal immigration.", "'-Criminal aliens are deported."]
+    assert (back["speaker"].iloc[0], back["title"].iloc[0], back["source"].iloc[0]) == ("@me", "+T", "-S")
 
 
 def test_write_from_memory_matches_out(en_corpus, tmp_path):
@@ -146,3 +195,32 @@ def test_cli_end_to_end(en_corpus, tmp_path, capsys):
     (en_corpus / "metadata.csv").write_text("id,file,date,speaker,title,source,url,language\nd1,d1.txt,,S,T,s,,en\n")
     assert main(["corpus", "measures", str(en_corpus), "--language", "en", "--out", str(out), "--workers", "1"]) == 1
     assert "no date" in capsys.readouterr().err
+
+
+def test_folder_files_outside_the_corpus_are_reported(tmp_path):
+    root = tmp_path / "c"
+    (root / "sub").mkdir(parents=True)
+    (tmp_path / "secret.txt").write_text("Immigrants came.", encoding="utf-8")
+    (root / "sub" / "a.txt").write_text("Illegal immigration.", encoding="utf-8")
+    (root / "link.txt").symlink_to(tmp_path / "secret.txt")
+    (root / "stray.txt").write_text("Immigrants.", encoding="utf-8")
+    (root / ".hidden.txt").write_text("Immigrants.", encoding="utf-8")
+    (root / "metadata.csv").write_text(
+        "id,file,date,speaker,title,source,url,language\n"
+        "a,./sub/a.txt,2018-01-05,S,T,s,,en\n"
+        "b,../secret.txt,2018-01-05,S,T,s,,en\n"
+        "c,link.txt,2018-01-05,S,T,s,,en\n",
+        encoding="utf-8",
+    )
+    got = {
+        (d.document, d.file) if isinstance(d, DocProblem) else (d.id, d.file): d.reason
+        if isinstance(d, DocProblem)
+        else "ok"
+        for d in iter_documents(root)
+    }
+    assert got == {
+        ("a", "./sub/a.txt"): "ok",
+        ("b", "../secret.txt"): "a file outside the corpus folder",
+        ("c", "link.txt"): "a link to a file outside the corpus folder (not read)",
+        ("", "stray.txt"): "a text file that metadata.csv does not list",
+    }
