@@ -175,6 +175,11 @@ def test_cli_end_to_end(en_corpus, tmp_path, capsys):
     )
     assert code == 0 and out.is_file() and trail_path_for(out).is_file()
     assert "us-trump-2017" in capsys.readouterr().out
+    assert pd.read_csv(out)["measure"].str.endswith("logit").any()
+    no_logit = tmp_path / "cli2" / "measures.csv"
+    args = ["corpus", "measures", str(en_corpus), "--language", "en", "--country", "USA", "--workers", "1"]
+    assert main([*args, "--out", str(no_logit), "--no-logit", "--n-boot", "0"]) == 0
+    assert not pd.read_csv(no_logit)["measure"].str.contains("logit").any()
     assert (
         main(
             [
