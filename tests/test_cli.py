@@ -110,6 +110,10 @@ def test_python_dash_m_and_bad_codebook(tmp_path: Path) -> None:
 
 
 def test_explain_with_interval(case_dir: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    assert main(["explain", "aa-two-2005", "I-1", str(case_dir), "--n-boot", "200", "--seed", "4"]) == 0
-    head = capsys.readouterr().out.splitlines()[2]
-    assert head.startswith("score 3.75 [") and "(very high)" in head
+    assert main(["explain", "aa-two-2005", "I-1", str(case_dir), "--draws", "200", "--seed", "4"]) == 0
+    captured = capsys.readouterr()
+    lines = captured.out.splitlines()
+    assert lines[2].startswith("score 3.75 (very high)")
+    assert lines[3].startswith("median ") and "interval [" in lines[3] and "seed 4" in lines[3]
+    assert "evidence: 2 items" in lines[4]
+    assert "posterior, 200 draws, seed 4" in captured.err  # the seed is printed

@@ -50,7 +50,7 @@ def test_report_rejects_unknown_case(tmp_path: Path, cases, evidence) -> None:
 
 def test_report_command_with_intervals(tmp_path: Path, case_dir: Path) -> None:
     out = tmp_path / "rep"
-    assert main(["report", "aa-two-2005", str(case_dir), "--out", str(out), "--n-boot", "50", "--seed", "3"]) == 0
+    assert main(["report", "aa-two-2005", str(case_dir), "--out", str(out), "--draws", "50", "--seed", "3"]) == 0
     md = (out / "aa-two-2005.md").read_text()
-    assert "bootstrap intervals" in md
+    assert "intervals over the evidence" in md and "seed 3" in md
     assert " – " in md  # an interval is printed

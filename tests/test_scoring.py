@@ -51,7 +51,10 @@ def test_missing_is_missing_with_coverage(scores) -> None:
     assert math.isnan(dim.loc[("bb-one-2003", "institutional"), "score"])
     # practice: P-1 only (coverage 0.5) -> computed from P-1 alone
     assert dim.loc[("bb-one-2003", "practice"), "score"] == pytest.approx(0.5)
-    assert scores.overall.set_index("case").loc["bb-one-2003", "coverage"] == pytest.approx(0.5)
+    # the overall coverage counts every indicator's weight: P-1 alone carries half of practice's half
+    assert scores.overall.set_index("case").loc["bb-one-2003", "coverage"] == pytest.approx(0.25)
+    assert scores.overall.set_index("case").loc["bb-one-2003", "missing_indicators"] == "I-2,I-3,P-2"
+    assert dim.loc[("bb-one-2003", "practice"), "missing_indicators"] == "P-2"
 
 
 def test_coverage_counts(scores) -> None:

@@ -39,7 +39,7 @@ from .engine import aggregate, indicator_matrix
 from .prepare import By, Prepared, prepare
 from .results import Scores
 
-__all__ = ["build_scores", "score"]
+__all__ = ["STATUS", "build_scores", "score"]
 
 
 def score(
@@ -139,6 +139,38 @@ def _distinct_per_cell(cell: np.ndarray, code: np.ndarray, n_codes: int, n_rows:
     return np.bincount((pd.unique(key) // n_codes).astype(np.intp), minlength=n_cells)
 
 
+def _missing(ind: pd.DataFrame, keys: list[str]) -> pd.Series:
+    """The codes of the missing indicators of every group, joined by commas (empty when none)."""
+    codes = ind["indicator"].where(ind["missing"], "")
+    return codes.groupby([ind[k] for k in keys], sort=False).agg(lambda v: ",".join(c for c in v if c))
+
+
+#: The status of a unit's term: complete, ongoing (no end date), partial (ended, but its
+#: dated evidence stops more than the codebook's ``partial_share`` of the term before the end).
+STATUS = ("complete", "ongoing", "partial")
+
+
+def _status(prep: Prepared) -> np.ndarray:
+    """The status of every unit (see :data:`STATUS`), from its case's term and evidence dates."""
+    units = prep.units
+    ev = prep.data.evidence
+    last = (
+        ev.groupby(ev["case"].astype(str), sort=False)["date"].max() if len(ev) else pd.Series(dtype="datetime64[ns]")
+    )
+    cases = prep.data.cases.set_index("case")
+    share = prep.codebook.uncertainty.partial_share
+    out = []
+    for case in units["case"].astype(str):
+        start, end = cases.at[case, "start"], cases.at[case, "end"]
+        if pd.isna(end):
+            out.append("ongoing")
+            continue
+        seen = last.get(case, pd.NaT)
+        cut = end - (end - start) * share
+        out.append("partial" if pd.isna(seen) or seen < cut else "complete")
+    return np.array(out, dtype=object)
+
+
 def _rank(values: pd.Series) -> pd.Series:
     return values.rank(ascending=False, method="min").astype("Int64")
 
@@ -194,6 +226,9 @@ def build_scores(
     )
     ind["n_measures"] = np.bincount(m_cell, minlength=cells) if len(used) else 0
     ind["missing"] = ind["score"].isna()
+    ind["thin"] = ind["n_items"].to_numpy() < cb.uncertainty.min_items
+    status = _status(prep)
+    ind["status"] = np.repeat(status, n_i)
     # dimension table
     n_d = len(cb.dimensions)
     dim = base.loc[base.index.repeat(n_d)].reset_index(drop=True)
@@ -201,13 +236,23 @@ def build_scores(
     dim["score"] = dims.ravel()
     dim["band"] = pd.Series([cb.band(v) for v in dim["score"]], dtype=object)
     dim["coverage"] = dim_coverage.ravel()
-    counts = ind.groupby(["uid", "dimension"], sort=False)["score"].count()
-    dim["n_indicators"] = counts.reindex(pd.MultiIndex.from_arrays([dim["uid"], dim["dimension"]])).to_numpy()
+    by_dim = ind.groupby(["uid", "dimension"], sort=False)
+    at = pd.MultiIndex.from_arrays([dim["uid"], dim["dimension"]])
+    dim["n_indicators"] = by_dim["score"].count().reindex(at).to_numpy()
+    dim["n_items"] = by_dim["n_items"].sum().reindex(at).to_numpy()
+    dim["n_measures"] = by_dim["n_measures"].sum().reindex(at).to_numpy()
+    dim["missing_indicators"] = _missing(ind, ["uid", "dimension"]).reindex(at).to_numpy()
+    dim["status"] = np.repeat(status, n_d)
     # overall table
     ov = base.copy()
     ov["score"] = overall
     ov["band"] = pd.Series([cb.band(v) for v in ov["score"]], dtype=object, index=ov.index)
     ov["coverage"] = overall_coverage
+    ov["n_items"] = np.bincount(ia.uid, minlength=n_u)
+    ov["n_coders"] = _distinct_per_cell(ra.uid, ra.coder, len(ix.coders), np.bincount(ra.uid, minlength=n_u))
+    ov["n_measures"] = ind.groupby("uid", sort=False)["n_measures"].sum().reindex(ov["uid"]).to_numpy()
+    ov["missing_indicators"] = _missing(ind, ["uid"]).reindex(ov["uid"]).to_numpy()
+    ov["status"] = status
     ov["rank"] = ov.groupby("year", dropna=False)["score"].transform(_rank) if prep.by == "year" else _rank(ov["score"])
     obs = (
         used.merge(units[["uid", *[k for k in keys if k != "case"]]], on="uid", how="left")

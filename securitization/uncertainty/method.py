@@ -57,7 +57,7 @@ from ..rules import RuleKind, get_rule, rule_names
 from ..scoring import Scores, score
 from ..scoring.engine import Aggregator, aggregate, blend, indicator_matrix, items_scores
 from ..tables import Dataset, validate_tables
-from .draws import RngLike, check_ci_prob, check_memory, check_n, prepared_of, rank_desc, resolve_rng
+from .draws import DEFAULT_SEED, RngLike, check_ci_prob, check_memory, check_n, prepared_of, rank_desc, resolve_rng
 
 __all__ = ["Sensitivity", "index_sensitivity", "normalise_minmax", "sensitivity"]
 
@@ -425,7 +425,7 @@ def sensitivity(
     scores: Scores,
     *,
     n: int = 256,
-    rng: RngLike = None,
+    rng: RngLike = DEFAULT_SEED,
     weight_noise: float = 0.25,
     item_rules: Sequence[str] = ("weighted_mean", "median"),
     aggregations: Sequence[str] = ("arithmetic", "geometric"),
@@ -538,7 +538,7 @@ def index_sensitivity(
     weights: Mapping[str, float] | None = None,
     normalise: tuple[float, float] | None = (1.0, 100.0),
     n: int = 256,
-    rng: RngLike = None,
+    rng: RngLike = DEFAULT_SEED,
     weight_noise: float = 0.25,
     aggregations: Sequence[str] = ("arithmetic", "geometric"),
     leave_out: bool = False,
