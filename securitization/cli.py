@@ -17,7 +17,7 @@ from .codebook import Codebook, load_codebook
 from .errors import MissingDependencyError, SecuritizationError, ValidationError
 from .export import frame_to_csv
 from .files import atomic_write_text, guard_inputs
-from .outputs import analyse, new_case, write_charts, write_outputs, write_report
+from .outputs import analyse, new_case, write_calibration, write_charts, write_outputs, write_report
 from .progress import quiet
 from .rules import RULES, rule_names
 from .scoring import Scores, score
@@ -242,6 +242,15 @@ def cmd_new_case(args: argparse.Namespace) -> int:
 
 
 @_command
+def cmd_calibration(args: argparse.Namespace) -> int:
+    """Run the calibration study of the intervals and write its table and charts."""
+    _err(f"calibration study: {args.n_cases} simulated cases per setting, {args.draws} draws, seed {args.seed}")
+    for p in write_calibration(args.out, n_cases=args.n_cases, n_draws=args.draws, seed=args.seed):
+        _err(f"wrote {p}")
+    return 0
+
+
+@_command
 def cmd_rules(args: argparse.Namespace) -> int:
     """List the registered rules of every kind (the names a codebook may use)."""
     for kind, rules in RULES.items():
@@ -415,6 +424,12 @@ def _parser() -> argparse.ArgumentParser:
     common(sp, paths=False)
 
     sub.add_parser("rules", help="list the rules a codebook may name (coders, items, measures, aggregation)")
+
+    sp = sub.add_parser("calibration", help="simulate cases and show how often the intervals cover the truth")
+    sp.add_argument("--out", default="calibration", help="output folder (default calibration/)")
+    sp.add_argument("--n-cases", type=int, default=400, help="simulated cases per setting (default 400)")
+    sp.add_argument("--draws", type=int, default=1000, help="draws of every interval (default 1000)")
+    sp.add_argument("--seed", type=int, default=DEFAULT_SEED, help=f"random seed (default {DEFAULT_SEED})")
 
     sp = sub.add_parser("codebook", help="print the codebook for coders (Markdown)")
     common(sp, paths=False)

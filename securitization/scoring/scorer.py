@@ -26,6 +26,7 @@ Missing is never zero: a cell without evidence is ``NaN`` and is reported as mis
 from __future__ import annotations
 
 import platform
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -33,6 +34,7 @@ import pandas as pd
 
 from .._version import __version__
 from ..codebook import Codebook, load_codebook
+from ..datasets import indicators_dir
 from ..errors import ParameterError
 from ..tables import Dataset, validate_tables
 from .engine import aggregate, indicator_matrix
@@ -280,12 +282,28 @@ def build_scores(
     )
 
 
+def _codebook_name(cb: Codebook, prep: Prepared) -> str:
+    """The codebook's source as a stable name: ``bundled:<file>`` or the name recorded with the inputs."""
+    if not cb.source:
+        return ""
+    src = Path(cb.source).resolve()
+    if src.is_relative_to(indicators_dir().resolve()):
+        return f"bundled:{src.name}"
+    for f in prep.data.files:
+        if f.kind == "codebook" and Path(f.path).resolve() == src:
+            return f.name or src.name
+    return src.name
+
+
 def _manifest(prep: Prepared, by: str) -> dict[str, Any]:
     cb = prep.codebook
     return {
         "library": {"name": "securitization", "version": __version__},
-        "codebook": {"id": cb.id, "version": cb.version, "sha256": cb.sha256, "source": cb.source},
-        "inputs": [{"path": f.path, "kind": f.kind, "sha256": f.sha256, "rows": f.rows} for f in prep.data.files],
+        "codebook": {"id": cb.id, "version": cb.version, "sha256": cb.sha256, "source": _codebook_name(cb, prep)},
+        "inputs": [
+            {"path": f.name or Path(f.path).name, "kind": f.kind, "sha256": f.sha256, "rows": f.rows}
+            for f in prep.data.files
+        ],
         "parameters": {
             "by": by,
             "aggregation": cb.aggregation.model_dump(),
