@@ -36,7 +36,7 @@ from .._version import __version__
 from ..codebook import Codebook, load_codebook
 from ..datasets import indicators_dir
 from ..errors import ParameterError
-from ..tables import Dataset, validate_tables
+from ..tables import Dataset, case_order, validate_tables
 from .engine import aggregate, indicator_matrix
 from .prepare import By, Prepared, prepare
 from .results import Scores
@@ -143,8 +143,11 @@ def _distinct_per_cell(cell: np.ndarray, code: np.ndarray, n_codes: int, n_rows:
 
 def _missing(ind: pd.DataFrame, keys: list[str]) -> pd.Series:
     """The codes of the missing indicators of every group, joined by commas (empty when none)."""
-    codes = ind["indicator"].where(ind["missing"], "")
-    return codes.groupby([ind[k] for k in keys], sort=False).agg(lambda v: ",".join(c for c in v if c))
+    sub = ind.loc[ind["missing"].to_numpy(dtype=bool), [*keys, "indicator"]]
+    joined = sub.groupby(keys, sort=False)["indicator"].agg(",".join) if len(sub) else pd.Series(dtype=object)
+    groups = ind[keys].drop_duplicates()
+    index = pd.MultiIndex.from_frame(groups) if len(keys) > 1 else pd.Index(groups[keys[0]])
+    return joined.reindex(index, fill_value="")
 
 
 #: The status of a unit's term: complete, ongoing (no end date), partial (ended, but its
@@ -154,23 +157,23 @@ STATUS = ("complete", "ongoing", "partial")
 
 def _status(prep: Prepared) -> np.ndarray:
     """The status of every unit (see :data:`STATUS`), from its case's term and evidence dates."""
-    units = prep.units
-    ev = prep.data.evidence
-    last = (
-        ev.groupby(ev["case"].astype(str), sort=False)["date"].max() if len(ev) else pd.Series(dtype="datetime64[ns]")
-    )
-    cases = prep.data.cases.set_index("case")
-    share = prep.codebook.uncertainty.partial_share
-    out = []
-    for case in units["case"].astype(str):
-        start, end = cases.at[case, "start"], cases.at[case, "end"]
-        if pd.isna(end):
-            out.append("ongoing")
-            continue
-        seen = last.get(case, pd.NaT)
-        cut = end - (end - start) * share
-        out.append("partial" if pd.isna(seen) or seen < cut else "complete")
-    return np.array(out, dtype=object)
+    ix = prep.data.index
+    cases = case_order(prep.data.cases).reset_index(drop=True)  # the order of ix.cases
+    n_cases = len(cases)
+    last = np.full(n_cases, np.iinfo(np.int64).min, dtype=np.int64)
+    if len(ix.case):  # the index is sorted by case: the latest date of each case's segment
+        dates = prep.data.evidence["date"].to_numpy(dtype="datetime64[ns]")[ix.positions].view(np.int64)
+        case = np.asarray(ix.case)
+        starts = np.flatnonzero(np.r_[True, case[1:] != case[:-1]])
+        last[case[starts]] = np.maximum.reduceat(dates, starts)
+    start = cases["start"].to_numpy(dtype="datetime64[ns]").view(np.int64)
+    end = cases["end"].to_numpy(dtype="datetime64[ns]")
+    ongoing = np.isnat(end)
+    end_i = np.where(ongoing, 0, end.view(np.int64))
+    cut = end_i - (end_i - start) * prep.codebook.uncertainty.partial_share
+    status = np.where(ongoing, "ongoing", np.where(last < cut, "partial", "complete")).astype(object)
+    by_case = dict(zip(cases["case"].astype(str), status, strict=True))
+    return np.array([by_case[c] for c in prep.units["case"].astype(str)], dtype=object)
 
 
 def _rank(values: pd.Series) -> pd.Series:
