@@ -5,6 +5,8 @@ Reproducible record of how the second coding of the bundled cases was done (see
 
     python data/tools/second_coding.py sample      # -> data/second-coding/blind-sheet-*.csv
     python data/tools/second_coding.py assemble    # codes-*.csv -> */evidence-coder2.csv
+    python data/tools/second_coding.py sheet       # -> data/second-coding/adjudication-sheet.csv
+    python data/tools/second_coding.py settle      # adjudicator-adj1.csv -> */adjudications.csv
 
 ``sample`` draws, with a fixed seed, a quarter of the first coder's items in every case x
 indicator cell (rounded up, at least one per cell) and writes only what a blind coder may
@@ -17,6 +19,13 @@ its own second-coder session.
 weight, read, rationale``) and writes one row per item for coder ``c2`` into the folder of
 the item's country: the item's descriptive columns copied from the first coder's row, the
 second coder's own code and weight, and in ``notes`` what it read and why it chose the level.
+
+``sheet`` lists the items the two coders coded differently, with everything the adjudicator
+saw: the item's descriptive columns, the first coder's code, weight and notes, and the second
+coder's code, weight and rationale (the adjudication is therefore not blind). ``settle`` reads
+the adjudicator's settled codes (``adjudicator-adj1.csv``: ``evidence_id, code, read, reason``)
+and writes one row per item into ``adjudications.csv`` of the item's country folder
+(``evidence_id, code, adjudicator, reason, notes``). See ``data/second-coding/ADJUDICATION.md``.
 """
 
 from __future__ import annotations
@@ -48,6 +57,26 @@ COLUMNS = [
     "weight",
     "coder",
     "notes",
+]
+ADJUDICATOR = "adj1"
+SHEET_COLUMNS = [
+    "evidence_id",
+    "case",
+    "country",
+    "indicator",
+    "date",
+    "kind",
+    "title",
+    "summary",
+    "source",
+    "url",
+    "quote",
+    "code_c1",
+    "weight_c1",
+    "notes_c1",
+    "code_c2",
+    "weight_c2",
+    "rationale_c2",
 ]
 BLIND_COLUMNS = ["evidence_id", "case", "country", "indicator", "date", "kind", "title", "source", "url", "quote"]
 
@@ -101,5 +130,70 @@ def assemble() -> None:
         print(f"{folder}/evidence-coder2.csv: {len(out)} rows")
 
 
+def second_coder_items() -> pd.DataFrame:
+    """Every second-coder (``c2``) row, as assembled into the country folders."""
+    frames = []
+    for country, folder in FOLDERS.items():
+        frame = pd.read_csv(DATA / folder / "evidence-coder2.csv", dtype=str, keep_default_na=False)
+        frame["country"] = country
+        frames.append(frame)
+    return pd.concat(frames, ignore_index=True)
+
+
+def disagreements() -> pd.DataFrame:
+    """The doubly coded items whose two codes differ: one row per item, both coders side by side."""
+    c1 = first_coder_items().set_index("evidence_id")
+    c2 = second_coder_items().set_index("evidence_id")
+    both = c2.index[c2.index.isin(c1.index)]
+    differ = [i for i in both if int(c1.at[i, "code"]) != int(c2.at[i, "code"])]
+    rows = c1.loc[differ].copy()
+    rows["code_c1"] = rows["code"]
+    rows["weight_c1"] = rows["weight"]
+    rows["notes_c1"] = rows["notes"]
+    rows["code_c2"] = c2.loc[differ, "code"]
+    rows["weight_c2"] = c2.loc[differ, "weight"]
+    rows["rationale_c2"] = c2.loc[differ, "notes"]
+    return rows.reset_index()[SHEET_COLUMNS].sort_values("evidence_id").reset_index(drop=True)
+
+
+def sheet() -> None:
+    out = disagreements()
+    out.to_csv(OUT / "adjudication-sheet.csv", index=False)
+    print(f"adjudication-sheet.csv: {len(out)} items with different codes")
+
+
+def settle() -> None:
+    settled = pd.read_csv(OUT / f"adjudicator-{ADJUDICATOR}.csv", dtype=str, keep_default_na=False)
+    seen = disagreements().set_index("evidence_id")
+    missing = sorted(set(seen.index) - set(settled["evidence_id"]))
+    extra = sorted(set(settled["evidence_id"]) - set(seen.index))
+    if missing or extra:
+        raise SystemExit(f"adjudications do not match the disagreements: missing {missing}, not disagreements {extra}")
+    read = settled["read"].map({"source": "read the source", "title-and-quote": "from the title and quote alone"})
+    sides = seen.loc[settled["evidence_id"]]
+    rows = pd.DataFrame(
+        {
+            "evidence_id": settled["evidence_id"],
+            "code": settled["code"],
+            "adjudicator": ADJUDICATOR,
+            "reason": settled["reason"],
+            "notes": (
+                "Not blind: saw c1 = "
+                + sides["code_c1"].to_numpy()
+                + " and c2 = "
+                + sides["code_c2"].to_numpy()
+                + "; "
+                + read.fillna(settled["read"]).to_numpy()
+                + "."
+            ),
+            "country": sides["country"].to_numpy(),
+        }
+    )
+    for country, folder in FOLDERS.items():
+        out = rows.loc[rows["country"] == country].drop(columns="country").sort_values("evidence_id")
+        out.to_csv(DATA / folder / "adjudications.csv", index=False)
+        print(f"{folder}/adjudications.csv: {len(out)} rows")
+
+
 if __name__ == "__main__":
-    {"sample": sample, "assemble": assemble}[sys.argv[1]]()
+    {"sample": sample, "assemble": assemble, "sheet": sheet, "settle": settle}[sys.argv[1]]()
