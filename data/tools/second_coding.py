@@ -3,12 +3,15 @@
 Reproducible record of how the second coding of the bundled cases was done (see
 ``data/README.md``, "Second coding", and ``data/second-coding/``)::
 
+    python data/tools/second_coding.py frame       # -> data/second-coding/sampling-frame.csv (once)
     python data/tools/second_coding.py sample      # -> data/second-coding/blind-sheet-*.csv
     python data/tools/second_coding.py assemble    # codes-*.csv -> */evidence-coder2.csv
     python data/tools/second_coding.py sheet       # -> data/second-coding/adjudication-sheet.csv
     python data/tools/second_coding.py settle      # adjudicator-adj1.csv -> */adjudications.csv
 
-``sample`` draws, with a fixed seed, a quarter of the first coder's items in every case x
+``frame`` archives the list of the first coder's items from which the sample is drawn
+(``sampling-frame.csv``), so that the draw can be repeated after items are added. ``sample``
+draws from it, with a fixed seed, a quarter of the first coder's items in every case x
 indicator cell (rounded up, at least one per cell) and writes only what a blind coder may
 see: ``evidence_id, case, country, indicator, date, kind, title, source, url, quote``. Not
 the first coder's summary, code, weight or notes. The sheet is shuffled (no order cue) and
@@ -38,6 +41,7 @@ import pandas as pd
 
 DATA = Path(__file__).resolve().parent.parent
 OUT = DATA / "second-coding"
+FRAME = OUT / "sampling-frame.csv"
 SEED = 20110101
 SHARE = 0.25
 PARTS = {"americas": ("USA", "MEX"), "europe": ("GBR", "ITA")}
@@ -78,6 +82,7 @@ SHEET_COLUMNS = [
     "weight_c2",
     "rationale_c2",
 ]
+FRAME_COLUMNS = ["evidence_id", "case", "country", "indicator"]
 BLIND_COLUMNS = ["evidence_id", "case", "country", "indicator", "date", "kind", "title", "source", "url", "quote"]
 
 
@@ -94,23 +99,55 @@ def first_coder_items() -> pd.DataFrame:
     return ev.loc[ev["coder"].isin(["c1", ""])].reset_index(drop=True)
 
 
-def sample() -> None:
-    ev = first_coder_items().sort_values("evidence_id").reset_index(drop=True)
+def sampling_frame() -> pd.DataFrame:
+    """The first coder's items from which the sample was drawn.
+
+    Archived in ``second-coding/sampling-frame.csv`` (``evidence_id, case, country,
+    indicator``: the 696 items of the first coding when the sample was drawn), so that the
+    draw can be repeated after items are added to the tables; without the archive, the
+    current first-coder items.
+    """
+    if FRAME.exists():
+        return pd.read_csv(FRAME, dtype=str, keep_default_na=False)
+    return first_coder_items()[FRAME_COLUMNS]
+
+
+def draw(frame: pd.DataFrame) -> dict[str, list[str]]:
+    """The blind sample drawn from ``frame`` with the fixed seed: the item ids of each part's
+    sheet, in the sheet's (shuffled) order."""
+    ev = frame.sort_values("evidence_id").reset_index(drop=True)
     rng = np.random.default_rng(SEED)
     picked = []
     for _, cell in ev.groupby(["case", "indicator"], sort=True):
         n = max(1, int(np.ceil(SHARE * len(cell))))
         picked.append(cell.iloc[np.sort(rng.choice(len(cell), size=n, replace=False))])
-    blind = pd.concat(picked)[BLIND_COLUMNS]
+    blind = pd.concat(picked)
+    return {
+        part: blind.loc[blind["country"].isin(countries)].sample(frac=1.0, random_state=SEED)["evidence_id"].tolist()
+        for part, countries in PARTS.items()
+    }
+
+
+def frame() -> None:
+    first_coder_items()[FRAME_COLUMNS].sort_values("evidence_id").to_csv(FRAME, index=False)
+    print(f"sampling-frame.csv: {len(first_coder_items())} items")
+
+
+def sample() -> None:
+    frame_items = sampling_frame()
+    ev = first_coder_items().set_index("evidence_id")
     OUT.mkdir(exist_ok=True)
-    for part, countries in PARTS.items():
-        sheet = blind.loc[blind["country"].isin(countries)].sample(frac=1.0, random_state=SEED)
+    total = 0
+    for part, ids in draw(frame_items).items():
+        sheet = ev.loc[ids].reset_index()[BLIND_COLUMNS]
         sheet.to_csv(OUT / f"blind-sheet-{part}.csv", index=False)
+        total += len(sheet)
         print(f"{part}: {len(sheet)} items")
-    print(f"{len(blind)} of {len(ev)} items ({len(blind) / len(ev):.0%}) in the blind sheets")
+    print(f"{total} of {len(frame_items)} items ({total / len(frame_items):.0%}) in the blind sheets")
 
 
-def assemble() -> None:
+def assembled() -> dict[str, pd.DataFrame]:
+    """The second coder's rows as ``assemble`` writes them, by country folder."""
     ev = first_coder_items().set_index("evidence_id")
     codes = pd.concat(
         [pd.read_csv(p, dtype=str, keep_default_na=False) for p in sorted(OUT.glob("codes-*.csv"))], ignore_index=True
@@ -124,8 +161,14 @@ def assemble() -> None:
     rows["coder"] = "c2"
     read = codes["read"].map({"source": "read the source", "title-and-quote": "from the title and quote alone"})
     rows["notes"] = ("Second coder (blind, " + read.fillna(codes["read"]) + "): " + codes["rationale"]).to_numpy()
-    for country, folder in FOLDERS.items():
-        out = rows.loc[rows["country"] == country, COLUMNS].sort_values("evidence_id")
+    return {
+        folder: rows.loc[rows["country"] == country, COLUMNS].sort_values("evidence_id").reset_index(drop=True)
+        for country, folder in FOLDERS.items()
+    }
+
+
+def assemble() -> None:
+    for folder, out in assembled().items():
         out.to_csv(DATA / folder / "evidence-coder2.csv", index=False)
         print(f"{folder}/evidence-coder2.csv: {len(out)} rows")
 
@@ -196,4 +239,4 @@ def settle() -> None:
 
 
 if __name__ == "__main__":
-    {"sample": sample, "assemble": assemble, "sheet": sheet, "settle": settle}[sys.argv[1]]()
+    {"frame": frame, "sample": sample, "assemble": assemble, "sheet": sheet, "settle": settle}[sys.argv[1]]()
