@@ -25,7 +25,8 @@ second coder's own code and weight, and in ``notes`` what it read and why it cho
 
 ``sheet`` lists the items the two coders coded differently, with everything the adjudicator
 saw: the item's descriptive columns, the first coder's code, weight and notes, and the second
-coder's code, weight and rationale (the adjudication is therefore not blind). ``settle`` reads
+coder's code, weight and rationale (the adjudication is therefore not blind); it is run once,
+before the adjudication, and does not overwrite the archived sheet. ``settle`` reads
 the adjudicator's settled codes (``adjudicator-adj1.csv``: ``evidence_id, code, read, reason``)
 and writes one row per item into ``adjudications.csv`` of the item's country folder
 (``evidence_id, code, adjudicator, reason, notes``). See ``data/second-coding/ADJUDICATION.md``.
@@ -200,6 +201,10 @@ def disagreements() -> pd.DataFrame:
 
 
 def sheet() -> None:
+    if (OUT / "adjudication-sheet.csv").exists() and "--force" not in sys.argv:
+        raise SystemExit(
+            "adjudication-sheet.csv is the archive of what the adjudicator saw: not overwritten (use --force to redraw)"
+        )
     out = disagreements()
     out.to_csv(OUT / "adjudication-sheet.csv", index=False)
     print(f"adjudication-sheet.csv: {len(out)} items with different codes")
