@@ -172,6 +172,10 @@ class Sensitivity:
                 if kind in raw:
                     frame = raw[kind]
                     raw[kind] = frame.loc[frame["indicator"].astype(str).str.strip() != left]
+            if "adjudications" in raw and "evidence" in raw:  # the settled codes of set-aside items go too
+                kept = set(raw["evidence"]["evidence_id"].astype(str).str.strip())
+                settled = raw["adjudications"]
+                raw["adjudications"] = settled.loc[settled["evidence_id"].astype(str).str.strip().isin(kept)]
         ds = validate_tables(**{k: [v] for k, v in raw.items()}, codebook=cb, files=self.data.files)
         return score(ds, by=self.by)
 
