@@ -224,7 +224,8 @@ def test_an_ongoing_term_is_flagged_wherever_it_is_ranked(tmp_path: Path) -> Non
     display = s.display_table().set_index("label")
     assert display.at["US Trump 2025-", "rank"].endswith("(ongoing)")
     assert "(ongoing)" in s.to_markdown()
-    sz.plot.plot_ranking(s)
+    for ax in (sz.plot.plot_ranking(s), sz.plot.plot_heatmap(s), sz.plot.plot_rank_intervals(s)):
+        assert any(t.get_text().endswith("US Trump 2025- (ongoing)") for t in ax.get_yticklabels())
     report = sz.write_report(s, "us-trump-2025", tmp_path / "r")
     md = next(p for p in report.files if str(p).endswith(".md")).read_text()
     assert "ongoing" in md

@@ -32,7 +32,7 @@ def test_report_has_scores_trail_and_charts(tmp_path: Path, cases, evidence, mea
     assert "### I-1 Legal institutional components: 2.83 (high)" in md
     assert "2.5 (c1,c2: 2,3)" in md  # each coder's code is shown
     assert "Synthetic source 2" in md and "FY2002" in md
-    assert "bourbeau-2011 v1.1.0" in md
+    assert "bourbeau-2011 v1.2.0" in md
     page = (tmp_path / "aa-one-2001.html").read_text()
     assert page.startswith("<!DOCTYPE html>") and '<img src="aa-one-2001-profile.png"' in page
     assert "<strong>Overall intensity: 1.96 (moderate)</strong>" in page
