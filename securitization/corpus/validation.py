@@ -1,4 +1,4 @@
-"""The dictionary against hand labels: a stratified blind sample, then precision and recall per language.
+"""The dictionary against labelled sentences: a stratified blind sample, then precision and recall per language.
 
 Sampling (:func:`sample_sentences`): every sentence of the sampling corpora falls in one
 stratum by the dictionary's own output: ``framed`` (a security-framed migration sentence),
@@ -110,10 +110,12 @@ def sample_sentences(
 
 @dataclass(frozen=True, kw_only=True)
 class DictionaryValidation:
-    """Precision and recall of the dictionary per language, against hand labels.
+    """Precision and recall of the dictionary per language, against the labels of the coders.
 
     ``table`` has one row per language: ``language, n_labelled, tp, fp, fn_sampled,
     precision, precision_low, precision_high, recall, recall_low, recall_high, lexicon``.
+    ``coders`` names the coders whose labels were used (say in the labels' README whether
+    they coded by hand or are an automated coder).
     """
 
     table: pd.DataFrame
@@ -121,10 +123,12 @@ class DictionaryValidation:
     n_boot: int
     seed: int
     excluded: pd.DataFrame
+    coders: tuple[str, ...] = ()
 
     def __str__(self) -> str:
         lines = [
-            f"Dictionary against hand labels ({self.ci_prob:.0%} intervals; recall: {self.n_boot} stratified resamples, seed {self.seed})"
+            f"Dictionary against the labels of coder{'s' if len(self.coders) != 1 else ''} "
+            f"{', '.join(self.coders) or '(unnamed)'} ({self.ci_prob:.0%} intervals; recall: {self.n_boot} stratified resamples, seed {self.seed})"
         ]
         for r in self.table.itertuples(index=False):
             lines.append(
@@ -287,4 +291,9 @@ def precision_recall(
             }
         )
     excluded = pd.DataFrame({"sentence_id": list(tie), "reason": "coders split evenly"})
-    return DictionaryValidation(table=pd.DataFrame(rows), ci_prob=ci_prob, n_boot=n_boot, seed=seed, excluded=excluded)
+    coders = (
+        tuple(sorted({str(c) for c in labels["coder"].dropna() if str(c)})) if "coder" in labels.columns else ()
+    )
+    return DictionaryValidation(
+        table=pd.DataFrame(rows), ci_prob=ci_prob, n_boot=n_boot, seed=seed, excluded=excluded, coders=coders
+    )
