@@ -267,6 +267,7 @@ def _folder(root: Path, encoding: str) -> Iterator[DocRef | DocProblem]:
             what="corpus metadata",
         )
     files = _files(root)  # one walk of the folder: existence checks without a call per file
+    unreadable = {k: v.partition(":")[2] for k, v in files.items() if v.startswith("unreadable:")}
     listed: set[str] = set()
     seen_ids: set[str] = set()
     for i, raw in enumerate(reader, start=2):
@@ -287,7 +288,18 @@ def _folder(root: Path, encoding: str) -> Iterator[DocRef | DocProblem]:
         listed.add(key)
         kind = files.get(key)
         if kind is None:
-            yield DocProblem(file=rel, document=doc_id, reason="the file named in metadata.csv does not exist", row=i)
+            unread = next((v for k, v in unreadable.items() if key.startswith(k + "/")), None) if unreadable else None
+            reason = (
+                f"the file named in metadata.csv is in a folder that cannot be read ({unread})"
+                if unread
+                else "the file named in metadata.csv does not exist"
+            )
+            yield DocProblem(file=rel, document=doc_id, reason=reason, row=i)
+            continue
+        if kind == "folder":
+            yield DocProblem(
+                file=rel, document=doc_id, reason="unreadable: the name in metadata.csv is a folder, not a file", row=i
+            )
             continue
         if kind == "outside":
             yield DocProblem(
@@ -301,14 +313,19 @@ def _folder(root: Path, encoding: str) -> Iterator[DocRef | DocProblem]:
             **{k: row.get(k, "") for k in _FIELDS if k != "id"},
             id=doc_id,
         )
-    for key in sorted(k for k in files if k.endswith(".txt") and k not in listed):
+    for key in sorted(
+        k for k, v in files.items() if v in ("file", "outside") and k.endswith(".txt") and k not in listed
+    ):
         yield DocProblem(file=key, document="", reason="a text file that metadata.csv does not list")
 
 
 def _files(root: Path) -> dict[str, str]:
-    """Every file under ``root`` by its relative path: ``"file"``, or ``"outside"`` for a link leaving the folder.
+    """Every file and folder under ``root`` by its relative path.
 
-    Hidden files and folders (names starting with ``.``) are left out.
+    Values: ``"file"``; ``"outside"`` for a link leaving the folder; ``"folder"``; and
+    ``"unreadable:<why>"`` for a folder that cannot be listed (its files are then reported
+    as in a folder that cannot be read, not as missing). Hidden files and folders (names
+    starting with ``.``) are left out.
     """
     base = root.resolve()
     found: dict[str, str] = {}
@@ -317,13 +334,16 @@ def _files(root: Path) -> dict[str, str]:
         prefix, folder = stack.pop()
         try:
             entries = list(os.scandir(folder))
-        except OSError:
+        except OSError as exc:
+            if prefix:
+                found[prefix.rstrip("/")] = f"unreadable:{type(exc).__name__}: {exc.strerror or exc}"
             continue
         for e in entries:
             if e.name.startswith("."):
                 continue
             rel = f"{prefix}{e.name}"
             if e.is_dir(follow_symlinks=False):
+                found[rel] = "folder"
                 stack.append((rel + "/", e.path))
             elif e.is_file():
                 inside = not e.is_symlink() or Path(e.path).resolve().is_relative_to(base)

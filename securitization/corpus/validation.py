@@ -291,9 +291,7 @@ def precision_recall(
             }
         )
     excluded = pd.DataFrame({"sentence_id": list(tie), "reason": "coders split evenly"})
-    coders = (
-        tuple(sorted({str(c) for c in labels["coder"].dropna() if str(c)})) if "coder" in labels.columns else ()
-    )
+    coders = tuple(sorted({str(c) for c in labels["coder"].dropna() if str(c)})) if "coder" in labels.columns else ()
     return DictionaryValidation(
         table=pd.DataFrame(rows), ci_prob=ci_prob, n_boot=n_boot, seed=seed, excluded=excluded, coders=coders
     )

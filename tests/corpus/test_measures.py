@@ -130,6 +130,10 @@ def test_case_column_and_bad_documents(tmp_path):
     (root / "g.txt").write_bytes(b"Immigration \xff\xfe caf\xe9.")
     lines.append("g,g.txt,2019-01-01,S,T,src,,en,")
     lines.append("h,missing.txt,2019-01-01,S,T,src,,en,")
+    (root / "i.txt").mkdir()  # named like a text file, but a folder: unreadable
+    lines.append("i,i.txt,2019-01-01,S,T,src,,en,")
+    (root / "j.txt").write_text("Immigration.", encoding="utf-8")
+    lines.append("j,j.txt,,S,T,src,,en,")
     (root / "metadata.csv").write_text("\n".join(lines) + "\n", encoding="utf-8")
     r = measure_corpus(root, language="en", country="USA", workers=1)
     reasons = dict(zip(r.problems["document"], r.problems["reason"], strict=True))
@@ -140,6 +144,9 @@ def test_case_column_and_bad_documents(tmp_path):
     assert "no sentence" in reasons["f"]
     assert "not valid utf-8" in reasons["g"]
     assert "does not exist" in reasons["h"]
+    assert "unreadable" in reasons["i"] or "not a file" in reasons["i"]
+    assert "no date" in reasons["j"]
+    assert set(r.problems["file"]) >= {"b.txt", "g.txt", "missing.txt", "i.txt", "j.txt"}
     assert r.documents.set_index("document_id").loc["a", "status"] == "used"
     with pytest.raises(ValidationError, match="not valid utf-8"):
         measure_corpus(root, language="en", country="USA", workers=1, strict=True)

@@ -229,3 +229,27 @@ def test_folder_files_outside_the_corpus_are_reported(tmp_path):
         ("c", "link.txt"): "a link to a file outside the corpus folder (not read)",
         ("", "stray.txt"): "a text file that metadata.csv does not list",
     }
+
+
+def test_a_folder_that_cannot_be_listed_is_named(tmp_path, monkeypatch):
+    import os
+
+    root = tmp_path / "c"
+    (root / "locked").mkdir(parents=True)
+    (root / "locked" / "a.txt").write_text("Illegal immigration.", encoding="utf-8")
+    (root / "metadata.csv").write_text(
+        "id,file,date,speaker,title,source,url,language\na,locked/a.txt,2018-01-05,S,T,s,,en\n", encoding="utf-8"
+    )
+    real = os.scandir
+
+    def scandir(path):
+        if str(path).endswith("locked"):
+            raise PermissionError(13, "Permission denied")
+        return real(path)
+
+    monkeypatch.setattr(os, "scandir", scandir)
+    [problem] = list(iter_documents(root))
+    assert isinstance(problem, DocProblem) and problem.file == "locked/a.txt"
+    assert problem.reason == (
+        "the file named in metadata.csv is in a folder that cannot be read (PermissionError: Permission denied)"
+    )
