@@ -137,7 +137,8 @@ class CorpusMeasures:
     estimates
         Tidy: one row per case (and year) and measure, with ``case, granularity, year,
         period, measure, value, ci_low, ci_high, se, n_documents, n_sentences, n_migration,
-        n_framed``. ``se`` is the logit's analytic standard error (NaN for the others).
+        n_framed, lexicon`` (the lexicon's id and version). ``se`` is the logit's analytic
+        standard error (NaN for the others).
     documents
         One row per document read: ``document_id, file, date, case, year, n_sentences,
         n_migration, n_framed, status`` (``used`` or ``dropped``) and ``reason``.
@@ -634,6 +635,7 @@ def _aggregate(
                     "n_sentences": s,
                     "n_migration": m,
                     "n_framed": k,
+                    "lexicon": lex.label,
                 }
             )
             scope = f"{case}" + (f", {year}" if gran == "year" else "")
@@ -726,6 +728,7 @@ def _aggregate(
             "n_sentences",
             "n_migration",
             "n_framed",
+            "lexicon",
         ],
     )
     estimates["year"] = estimates["year"].astype("Int64")

@@ -192,6 +192,8 @@ class MeasureTrail:
     n_migration, n_framed
         The migration sentences and the security-framed ones behind it (the denominator
         and numerator of the share; checked against the trail).
+    lexicon
+        The lexicon and its version that found them (``id vVERSION``).
     sentences
         One row per sentence shown (all migration sentences, or only the security-framed
         ones with ``framed=True``), in date, document and sentence order, with
@@ -206,6 +208,7 @@ class MeasureTrail:
     n_migration: int
     n_framed: int
     sentences: pd.DataFrame
+    lexicon: str = ""
 
     def lines(self, limit: int | None = SHOWN) -> list[str]:
         """Lines of text: a header, then per document its sentences with the sentence before and after.
@@ -216,6 +219,7 @@ class MeasureTrail:
         head = [
             f"{self.measure} = {self.value:.4g} for {self.case}, {self.period}: {self.n_framed} of "
             f"{self.n_migration} migration sentences security-framed ({n} listed)"
+            + (f"; lexicon {self.lexicon}" if self.lexicon else "")
         ]
         shown = self.sentences if limit is None else self.sentences.head(limit)
         for (day, doc), g in shown.groupby(["date", "document_id"], sort=False):
@@ -354,4 +358,12 @@ def sentences_for(
         n_migration=n_mig,
         n_framed=n_framed,
         sentences=frame,
+        lexicon=_lexicon_label(prov.get("lexicon")),
     )
+
+
+def _lexicon_label(info: Any) -> str:
+    """``id vVERSION`` from a provenance's lexicon entry (empty when it has none)."""
+    if not isinstance(info, Mapping) or not info.get("id"):
+        return ""
+    return f"{info['id']} v{info.get('version', '?')}"

@@ -257,3 +257,15 @@ def test_period_labels_are_read_back_for_their_country(tmp_path):
     }
     logit = ds.measures.loc[ds.measures["measure"] == "speech_security_logit"]
     assert set(logit["unit"]) == {"logit"} and (logit["value"] == 0.0).all()  # 1 of 2 framed: log(1.5/1.5)
+
+
+def test_the_lexicon_version_is_in_every_result(en_corpus, tmp_path):
+    r = measure_corpus(en_corpus, language="en", country="USA", workers=1, n_boot=10, out=tmp_path / "m.csv")
+    label = "securitization-migration-security-en v1.0.0"
+    assert set(r.estimates["lexicon"]) == {label}
+    assert label in str(r)
+    assert r.measures["notes"].str.contains(label, regex=False).all()
+    assert all(json.loads(p)["lexicon"]["version"] == "1.0.0" for p in r.measures["provenance"])
+    row = r.measures.iloc[0]
+    view = r.sentences_for(row)
+    assert view.lexicon == label and label in view.lines()[0]
