@@ -130,6 +130,41 @@ SPREAD = {
     "year": ("integer", "Calendar year of the term with items on fewer than three indicators."),
     "reason": ("string", "Why the year is thin (a stub of days, an ongoing year)."),
 }
+CORPUS = {
+    "id": ("string", "Document id (here the file name without .txt)."),
+    "file": ("string", "The text file, relative to the corpus folder."),
+    "date": ("date", "Day of the speech."),
+    "speaker": ("string", "The president speaking."),
+    "title": ("string", "Title of the speech, from the file name."),
+    "source": ("string", "Where the text comes from."),
+    "url": ("string", "The Miller Center address of the speech."),
+    "language": ("string", "ISO 639-1 language of the text (en)."),
+    "country": ("string", "ISO alpha-3 country whose cases the speech is placed in by its date."),
+}
+SENTENCES = {
+    "sentence_id": ("string", "Sentence id on the blind sheet (s0001 ...)."),
+    "language": ("string", "en or es."),
+    "sentence": ("string", "The sentence as the coder saw it (no dictionary output)."),
+}
+DESIGN = {
+    "language": SENTENCES["language"],
+    "stratum": ("string", "The dictionary's output: framed, migration, security or neither."),
+    "population": ("integer", "Sentences of the stratum in the sampling corpus (6 to 60 words)."),
+    "sampled": ("integer", "Sentences drawn from the stratum (seed 20110101)."),
+    "lexicon": ("string", "The lexicon and version the strata were made with."),
+}
+LABELS = {
+    "sentence_id": SENTENCES["sentence_id"],
+    "label": ("integer", "1 if the sentence frames migration as a security matter (INSTRUCTIONS.md), else 0."),
+    "coder": ("string", "Coder id: h1 is an automated coder using a language model (not a label by hand)."),
+    "note": ("string", "The coder's note on a doubtful sentence."),
+}
+SAMPLE_KEY = {
+    "sentence_id": SENTENCES["sentence_id"],
+    "language": SENTENCES["language"],
+    "document": ("string", "The document the sentence comes from."),
+    "source": ("string", "The document's source and licence."),
+}
 SOURCES = {
     "family": ("string", "A source family: a publisher or a kind of publisher."),
     "url_pattern": ("string", "Regular expression matched against a row's whole url."),
@@ -166,6 +201,15 @@ KINDS: list[tuple[str, dict[str, tuple[str, str]], str]] = [
     (r"second-coding/adjudicator-adj1\.csv$", SETTLED, "The adjudicator's settled codes, as written."),
     (r"(^|/)spread-exceptions\.csv$", SPREAD, "Documented exceptions to the rule of three indicators a calendar year."),
     (r"(^|/)sources\.csv$", SOURCES, "Registry of source families with their licence or terms."),
+    (
+        r"^corpus/us-presidential-speeches/metadata\.csv$",
+        CORPUS,
+        "The bundled corpus: US presidential speeches that mention immigration, 1993-2020 (public domain).",
+    ),
+    (r"^corpus/labels/blind-sheet\.csv$", SENTENCES, "Blind sheet of the corpus dictionary's validation sample."),
+    (r"^corpus/labels/design\.csv$", DESIGN, "Sampling design of the validation sample, per language and stratum."),
+    (r"^corpus/labels/labels\.csv$", LABELS, "Labels of the validation sample (coder h1, automated)."),
+    (r"^corpus/labels/sample-key\.csv$", SAMPLE_KEY, "Document and source of each sentence of the blind sheet."),
 ]
 
 
