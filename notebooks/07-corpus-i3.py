@@ -162,22 +162,20 @@ for _, row in behind.iterrows():
 # A stratified blind sample of 240 sentences (120 English from these speeches, 120
 # Spanish from the Mexican presidency's morning press conferences) is in
 # `data/corpus/labels/blind-sheet.csv`, with the instructions in `INSTRUCTIONS.md`. The
-# labels in `labels.csv` are those of coder `h1`, an automated coder using a language model
-# that saw only the sheet and the instructions: they are not labels by hand, and the
-# validation by hand still needs a human coder's labels of the same sheet. The English
-# labels look consistent with the instructions where we checked them; the Spanish ones
-# give 0 to many sentences the
-# instructions make 1 (migrants detained or deported, smugglers organising caravans), so the
-# Spanish precision below says more about that coder than about the lexicon, until a human
-# coder labels the sheet (see `data/corpus/labels/README.md`).
+# labels in `labels.csv` and `labels-h2.csv` are those of coders `h1` and `h2`, two
+# automated coders using a language model, each of which saw only the sheet and the
+# instructions: they are not labels by hand, and the validation by hand still needs a
+# human coder's labels of the same sheet (see `data/corpus/labels/README.md`). Sentences
+# the two coders label differently are set aside.
 
 # %%
 from securitization.corpus.validation import precision_recall
 
 labels_dir = data_dir() / "corpus" / "labels"
-if (labels_dir / "labels.csv").is_file():
+label_files = sorted(labels_dir.glob("labels*.csv"))
+if label_files:
     validation = precision_recall(
-        pd.read_csv(labels_dir / "labels.csv", dtype={"sentence_id": str}),
+        pd.concat([pd.read_csv(f, dtype={"sentence_id": str}) for f in label_files], ignore_index=True),
         pd.read_csv(labels_dir / "blind-sheet.csv", dtype=str),
         pd.read_csv(labels_dir / "design.csv"),
         rng=20110101,
@@ -205,14 +203,15 @@ conclusion = [
     + (", so four cases cannot rule out chance at the 5% level." if p_exact >= 0.05 else "."),
     f"The bootstrap over cases gives [{lo:.2f}, {hi:.2f}], which is no measure of uncertainty with {n} cases.",
 ]
-if (labels_dir / "labels.csv").is_file():
+if label_files:
     t = validation.table.set_index("language")
     conclusion.append(
-        "Against the labels of an automated coder (not yet a human one): English precision "
+        f"Against the labels of {len(validation.coders)} automated coders (not yet a human one): English precision "
         f"{t.loc['en', 'precision']:.2f} [{t.loc['en', 'precision_low']:.2f}, {t.loc['en', 'precision_high']:.2f}], "
         f"recall {t.loc['en', 'recall']:.2f} [{t.loc['en', 'recall_low']:.2f}, {t.loc['en', 'recall_high']:.2f}]; "
-        f"Spanish precision {t.loc['es', 'precision']:.2f}, which reflects that coder's reading of the instructions "
-        "more than the lexicon (see above). The corpus measure is therefore usable as a second, independent view of "
-        "I-3 for the US cases, with the dictionary's error still to be established by hand."
+        f"Spanish precision {t.loc['es', 'precision']:.2f}: in the Mexican press conferences migration and security "
+        "mostly meet as topics of a list, or with migrants as people to protect, which the co-occurrence rule "
+        "counts as framing. The corpus measure is usable as a second view of I-3 for the US cases; the Spanish "
+        "dictionary is not validated, and the dictionary's error is still to be established by hand."
     )
 print("\n\n".join(conclusion))

@@ -209,6 +209,11 @@ KINDS: list[tuple[str, dict[str, tuple[str, str]], str]] = [
     (r"^corpus/labels/blind-sheet\.csv$", SENTENCES, "Blind sheet of the corpus dictionary's validation sample."),
     (r"^corpus/labels/design\.csv$", DESIGN, "Sampling design of the validation sample, per language and stratum."),
     (r"^corpus/labels/labels\.csv$", LABELS, "Labels of the validation sample (coder h1, automated)."),
+    (
+        r"^corpus/labels/labels-h2\.csv$",
+        LABELS,
+        "Labels of the validation sample (coder h2, automated, separate and blind).",
+    ),
     (r"^corpus/labels/sample-key\.csv$", SAMPLE_KEY, "Document and source of each sentence of the blind sheet."),
 ]
 

@@ -117,3 +117,23 @@ def test_bundled_corpus_and_blind_sheet():
     design = pd.read_csv(root / "labels" / "design.csv")
     assert design.groupby("language")["sampled"].sum().to_dict() == sheet["language"].value_counts().to_dict()
     assert (root / "labels" / "INSTRUCTIONS.md").is_file()
+
+
+def test_archived_labels_cover_the_sheet_and_give_the_documented_precision():
+    """Each coder labels every sentence of the sheet once; the README's figures follow from the files."""
+    root = data_dir() / "corpus" / "labels"
+    sheet = pd.read_csv(root / "blind-sheet.csv", dtype=str)
+    files = sorted(root.glob("labels*.csv"))
+    assert [f.name for f in files] == ["labels-h2.csv", "labels.csv"]
+    frames = []
+    for f in files:
+        lab = pd.read_csv(f, dtype={"sentence_id": str})
+        assert list(lab["sentence_id"]) == list(sheet["sentence_id"]), f.name
+        assert set(lab["label"]) <= {0, 1} and lab["coder"].nunique() == 1
+        frames.append(lab)
+    both = frames[0].merge(frames[1], on="sentence_id")
+    assert int((both["label_x"] == both["label_y"]).sum()) == 238
+    v = precision_recall(pd.concat(frames), sheet, pd.read_csv(root / "design.csv"), n_boot=200)
+    t = v.table.set_index("language")
+    assert v.coders == ("h1", "h2") and len(v.excluded) == 2
+    assert round(t.loc["en", "precision"], 2) == 0.90 and round(t.loc["es", "precision"], 2) == 0.06
