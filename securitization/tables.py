@@ -17,7 +17,9 @@ Columns (see ``data/README.md`` for the full data dictionary):
   when ``country`` is given: the case is then the one of that country whose term holds
   the date.
 * measures: ``country, indicator, measure, period, value, unit, source`` required;
-  ``url, notes, label`` (a readable name of the series, for charts) optional.
+  ``url, notes, label`` (a readable name of the series, for charts) and ``provenance``
+  (a JSON object as text: how the value was computed from record files, see
+  :mod:`securitization.records`) optional.
 
 Columns whose name starts with ``x_`` are the user's own and are kept unchecked.
 """
@@ -98,6 +100,7 @@ MEASURE_COLUMNS: dict[str, bool] = {
     "url": False,
     "notes": False,
     "label": False,
+    "provenance": False,
 }
 _COLUMNS: dict[str, dict[str, bool]] = {
     "cases": CASE_COLUMNS,
