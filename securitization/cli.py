@@ -399,6 +399,10 @@ def _parser() -> argparse.ArgumentParser:
     sp = sub.add_parser("codebook", help="print the codebook for coders (Markdown)")
     common(sp, paths=False)
     sp.add_argument("--out", default=None)
+
+    from .records.cli import register as register_records
+
+    register_records(sub, COMMANDS)
     return p
 
 

@@ -275,14 +275,15 @@ def encounters(
     agg["fiscal_year"] = agg["fiscal_year"].astype("Int64")
     ok = agg["row_reason"] == ""
     pos = agg["month"].str.upper().map({m: i for i, m in enumerate(months, 1)})
-    out = []
+    cover = pos[ok].groupby(agg.loc[ok, "fiscal_year"]).max()
+    out = [("months", int(fy), None, float(n), int(n)) for fy, n in cover.items()]
     for i, m in enumerate(measures):
         sel = ok.copy()
         for role, vals in m.where.items():
             sel &= agg[role].isin(vals)
         d = agg.loc[sel]
         for (fy, grp), dd in d.groupby(["fiscal_year", "grp"], dropna=False, sort=False):
-            out.append((str(i), int(fy), grp, float(dd["count"].sum()), int(pos[dd.index].max())))
+            out.append((str(i), int(fy), grp, float(dd["count"].sum()), int(cover[fy])))
     stats = pd.DataFrame(out, columns=["stat", "fy", "grp", "value", "n"])
     stats["grp"] = stats["grp"].astype(object).where(stats["grp"].notna(), None)
     q = [("quality", r, float(d["n_rows"].sum()), len(d)) for r, d in agg.loc[~ok].groupby("row_reason")]
@@ -308,9 +309,11 @@ def fytable(frame: pd.DataFrame, m: MeasureSpec) -> pd.DataFrame:
     f["grp"] = f[m.by] if m.by else None
     has = f["fiscal_year"].notna() & f["pull_date"].notna()
     pulls = f.loc[has].groupby(["fiscal_year", "pull_date"], as_index=False)["file_date"].max()
-    firsts = f.loc[has].groupby("fiscal_year")["pull_date"].min()
-    nxt = pulls["fiscal_year"].map(lambda y: firsts.get(y + 1))
-    ok = pulls.loc[nxt.isna() | (pulls["pull_date"] < nxt)]
+    firsts = f.loc[has].groupby("fiscal_year", as_index=False)["pull_date"].min()
+    firsts = firsts.rename(columns={"pull_date": "first_next"}).assign(fiscal_year=lambda x: x["fiscal_year"] - 1)
+    pulls = pulls.merge(firsts, on="fiscal_year", how="left")
+    later = [n is not None and not pd.isna(n) and p >= n for p, n in zip(pulls["pull_date"], pulls["first_next"], strict=True)]
+    ok = pulls.loc[~np.array(later, dtype=bool)]
     latest = ok.loc[ok.groupby("fiscal_year")["pull_date"].idxmax()] if len(ok) else ok
     okset = set(zip(ok["fiscal_year"], ok["pull_date"], strict=True))
     chosen = {(r.fiscal_year, r.pull_date): r.file_date for r in latest.itertuples()}

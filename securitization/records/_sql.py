@@ -365,9 +365,11 @@ def encounters_measure_sql(rows: str, layout: Layout, measures: Sequence[Measure
         cond = " AND ".join(f"{role} IN {in_list(vals)}" for role, vals in m.where.items()) or "TRUE"
         parts.append(
             f"SELECT 'measure' AS kind, {lit(str(i))} AS stat, fiscal_year AS fy, grp, SUM(encounter_count) AS value,"
-            f" MAX({month_pos}) AS n\nFROM {rows} WHERE row_reason IS NULL AND {cond} GROUP BY fiscal_year, grp"
+            f" COUNT(*) AS n\nFROM {rows} WHERE row_reason IS NULL AND {cond} GROUP BY fiscal_year, grp"
         )
     parts += [
+        f"SELECT 'coverage', 'months', fiscal_year, NULL, CAST(MAX({month_pos}) AS DOUBLE), COUNT(*) FROM {rows}"
+        " WHERE row_reason IS NULL GROUP BY fiscal_year",
         f"SELECT 'quality', row_reason, NULL, NULL, CAST(SUM(n_rows) AS DOUBLE), COUNT(*) FROM {rows}"
         " WHERE row_reason IS NOT NULL GROUP BY row_reason",
         f"SELECT 'quality', 'duplicate row', NULL, NULL, CAST(SUM(n_rows - 1) AS DOUBLE), COUNT(*) FROM {rows}"

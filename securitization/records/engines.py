@@ -212,8 +212,8 @@ class SQLEngine:
         finally:
             self.drop(rows_name)
         frame = pd.DataFrame(rows, columns=["kind", "stat", "fy", "grp", "value", "n"])
-        stats = frame.loc[frame["kind"] == "measure"].copy()
-        quality = _generic_quality(frame.loc[frame["kind"] != "measure"], layout.id, "rows read")
+        stats = _with_coverage(frame.loc[frame["kind"].isin(["measure", "coverage"])])
+        quality = _generic_quality(frame.loc[frame["kind"].isin(["quality", "flag"])], layout.id, "rows read")
         return Computed(stats=_stats_frame(stats, layout.id), quality=quality, queries=[create, agg])
 
     def _fytables(self, layout: Layout, sources: Sequence[SourceFile], measures: Sequence[MeasureSpec]) -> Computed:
@@ -236,6 +236,14 @@ class SQLEngine:
             quality=pd.concat(quality, ignore_index=True) if quality else pd.DataFrame(columns=QUALITY_COLUMNS),
             queries=queries,
         )
+
+
+def _with_coverage(frame: pd.DataFrame) -> pd.DataFrame:
+    """Encounter statistics with ``n`` = the months the fiscal year's rows cover (from 'coverage' rows)."""
+    cover = frame.loc[frame["kind"] == "coverage"].set_index("fy")["value"]
+    stats = frame.loc[frame["kind"] == "measure"].copy()
+    stats["n"] = stats["fy"].map(cover).fillna(0).astype("int64")
+    return stats
 
 
 def _stats_frame(stats: pd.DataFrame, table: str) -> pd.DataFrame:
@@ -263,10 +271,14 @@ _KEPT = {
 }
 
 
+def _int(x: Any) -> int:
+    return 0 if x is None or pd.isna(x) else int(x)
+
+
 def _stints_quality(frame: pd.DataFrame, layout: Layout) -> pd.DataFrame:
     out = []
     for r in frame.itertuples(index=False):
-        rows, units = int(r.value or 0), int(r.n or 0)
+        rows, units = _int(r.value), _int(r.n)
         if r.stat == "stints read":
             action = "read"
         elif r.kind == "flag":
@@ -283,7 +295,7 @@ def _stints_quality(frame: pd.DataFrame, layout: Layout) -> pd.DataFrame:
 def _generic_quality(frame: pd.DataFrame, table: str, read_label: str) -> pd.DataFrame:
     out = []
     for r in frame.itertuples(index=False):
-        rows, units = int(r.value or 0), int(r.n or 0)
+        rows, units = _int(r.value), _int(r.n)
         if r.stat == read_label:
             action = "read"
         elif r.kind == "flag":
@@ -563,8 +575,9 @@ class PandasEngine:
         if layout.kind == "encounters":
             frame = pd.concat([_pandas.read_roles(sf, layout) for sf in sources], ignore_index=True)
             stats, quality = _pandas.encounters(frame, layout, by, measures)
+            stats["kind"] = np.where(stats["stat"] == "months", "coverage", "measure")
             return Computed(
-                stats=_stats_frame(stats, layout.id),
+                stats=_stats_frame(_with_coverage(stats), layout.id),
                 quality=_generic_quality(quality, layout.id, "rows read"),
                 queries=["pandas: securitization.records._pandas.encounters"],
             )
@@ -584,5 +597,3 @@ class PandasEngine:
             queries=["pandas: securitization.records._pandas.fytable"],
         )
 
-
-_ = np  # numpy is used by the pandas path module
