@@ -26,7 +26,7 @@ Examples
 >>> from securitization.records import measures_from_records
 >>> from securitization.records.synthetic import write_stints
 >>> path = write_stints(tempfile.mkdtemp(), n_people=200, rng=7)
->>> res = measures_from_records(path, layout="ddp-detention-stints", country="USA")
+>>> res = measures_from_records(path, layout="ddp-detention-stints", country="USA", as_of="2020-09-30")
 >>> res.measures.loc[res.measures["measure"] == "ice_detention_book_ins", "period"].tolist()
 ['FY2017', 'FY2018', 'FY2019', 'FY2020']
 """

@@ -67,11 +67,11 @@ def _display_name(path: Path) -> str:
 def _arrow_type(t: object) -> ColumnType:
     import pyarrow as pa
 
-    if pa.types.is_timestamp(t):  # type: ignore[arg-type]
+    if pa.types.is_timestamp(t):
         return "timestamp"
-    if pa.types.is_date(t):  # type: ignore[arg-type]
+    if pa.types.is_date(t):
         return "date"
-    if pa.types.is_integer(t) or pa.types.is_floating(t) or pa.types.is_decimal(t):  # type: ignore[arg-type]
+    if pa.types.is_integer(t) or pa.types.is_floating(t) or pa.types.is_decimal(t):
         return "number"
     return "string"
 

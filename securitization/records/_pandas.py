@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -42,6 +43,15 @@ def _text(s: pd.Series) -> pd.Series:
     return t.where(t != "", None)
 
 
+def _bad(text: pd.Series, parsed: pd.Series, markers: set[str]) -> pd.Series:
+    """'redacted' or 'unreadable' where a cell has text that is a marker or cannot be read, else None."""
+    out = pd.Series(None, index=text.index, dtype=object)
+    has = text.notna()
+    out[has & parsed.isna()] = "unreadable"
+    out[has & text.str.lower().isin(markers).fillna(False).astype(bool)] = "redacted"
+    return out
+
+
 def read_roles(sf: SourceFile, layout: Layout) -> pd.DataFrame:
     """A file's rows with columns renamed to roles and typed as :func:`_sql.file_select` does."""
     raw = _read(sf)
@@ -67,9 +77,7 @@ def read_roles(sf: SourceFile, layout: Layout) -> pd.DataFrame:
                 parsed = pd.to_datetime(
                     t.str.replace(r"\s*UTC$", "", regex=True), errors="coerce", format="ISO8601"
                 ).astype("datetime64[us]")
-                bad = np.where(t.isna(), None, np.where(t.str.lower().isin(markers), "redacted", None))
-                bad = np.where((bad == None) & t.notna().to_numpy() & parsed.isna().to_numpy(), "unreadable", bad)  # noqa: E711
-                out[role], out[role + "__bad"] = parsed, pd.Series(bad, dtype=object)
+                out[role], out[role + "__bad"] = parsed, _bad(t, parsed, markers)
         elif rtype == "number":
             if ctype == "number":
                 out[role] = pd.to_numeric(col).astype(float)
@@ -77,9 +85,7 @@ def read_roles(sf: SourceFile, layout: Layout) -> pd.DataFrame:
             else:
                 t = _text(col)
                 num = pd.to_numeric(t.str.replace(",", "", regex=False), errors="coerce").astype(float)
-                bad = np.where(t.isna(), None, np.where(t.str.lower().isin(markers), "redacted", None))
-                bad = np.where((bad == None) & t.notna().to_numpy() & num.isna().to_numpy(), "unreadable", bad)  # noqa: E711
-                out[role], out[role + "__bad"] = num, pd.Series(bad, dtype=object)
+                out[role], out[role + "__bad"] = num, _bad(t, num, markers)
         elif rtype == "date":
             out[role] = pd.to_datetime(col, errors="coerce").dt.date
         elif rtype == "year":
@@ -312,7 +318,10 @@ def fytable(frame: pd.DataFrame, m: MeasureSpec) -> pd.DataFrame:
     firsts = f.loc[has].groupby("fiscal_year", as_index=False)["pull_date"].min()
     firsts = firsts.rename(columns={"pull_date": "first_next"}).assign(fiscal_year=lambda x: x["fiscal_year"] - 1)
     pulls = pulls.merge(firsts, on="fiscal_year", how="left")
-    later = [n is not None and not pd.isna(n) and p >= n for p, n in zip(pulls["pull_date"], pulls["first_next"], strict=True)]
+    later = [
+        n is not None and not pd.isna(n) and p >= n
+        for p, n in zip(pulls["pull_date"], pulls["first_next"], strict=True)
+    ]
     ok = pulls.loc[~np.array(later, dtype=bool)]
     latest = ok.loc[ok.groupby("fiscal_year")["pull_date"].idxmax()] if len(ok) else ok
     okset = set(zip(ok["fiscal_year"], ok["pull_date"], strict=True))
@@ -325,7 +334,7 @@ def fytable(frame: pd.DataFrame, m: MeasureSpec) -> pd.DataFrame:
     bad = pd.Series(False, index=f.index)
     for c in bad_cols:
         bad |= f[c + "__bad"].notna()
-    reason = []
+    reason: list[str | None] = []
     for i, k in enumerate(key):
         if not has.iloc[i]:
             reason.append("missing or unreadable fiscal_year or pull_date")
@@ -344,7 +353,7 @@ def fytable(frame: pd.DataFrame, m: MeasureSpec) -> pd.DataFrame:
     f["reason"] = reason
     good = f.loc[f["reason"].isna()].copy()
     good["grp"] = good["grp"].astype(object).fillna(_NONE)
-    rows = []
+    rows: list[tuple[Any, ...]] = []
     for (fy, grp), d in good.groupby(["fiscal_year", "grp"], sort=False):
         k = (fy, d["pull_date"].iloc[0])
         rows.append(

@@ -45,7 +45,7 @@ class Dialect:
 
     def epoch(self, x: str) -> str:
         """Seconds since 1970-01-01 of a TIMESTAMP (UTC, no time zone)."""
-        return f"epoch({x})" if self.name == "duckdb" else f"(unix_micros({x}) / 1000000.0)"
+        return f"epoch({x})" if self.name == "duckdb" else f"(CAST(unix_micros({x}) AS DOUBLE) / 1e6)"
 
     def quantile(self, x: str, p: float) -> str:
         """Linear-interpolation quantile (type 7)."""
@@ -78,6 +78,11 @@ def lit(value: object) -> str:
     if isinstance(value, int | float):
         return repr(value)
     return "'" + str(value).replace("'", "''") + "'"
+
+
+def flt(x: float) -> str:
+    """A DOUBLE literal (Spark reads ``1.5`` as a DECIMAL)."""
+    return f"CAST({float(x)!r} AS DOUBLE)"
 
 
 def in_list(values: Sequence[str]) -> str:
@@ -232,8 +237,8 @@ GROUP BY row_reason, k_person, k_stay_in""",
 
 def _stays_view(stays: str, d: Dialect, start_month: int, as_of_end: float) -> str:
     """Derived columns of each stay: end, reason, fiscal years, seconds."""
-    e = f"LEAST({d.epoch('stay_end')}, {as_of_end!r})"
-    eff = f"COALESCE({e}, {as_of_end!r})"
+    e = f"LEAST({d.epoch('stay_end')}, {flt(as_of_end)})"
+    eff = f"COALESCE({e}, {flt(as_of_end)})"
     return f"""(
   SELECT *,
     {d.epoch("stay_in")} AS in_s,
@@ -242,7 +247,7 @@ def _stays_view(stays: str, d: Dialect, start_month: int, as_of_end: float) -> s
     GREATEST({fiscal_year("stay_in", start_month)},
              {fiscal_year(f"(COALESCE(LEAST(stay_end, {_ts(as_of_end, d)}), {_ts(as_of_end, d)}) - INTERVAL 1 MICROSECOND)", start_month)}) AS fy_last,
     {fiscal_year("stay_end", start_month)} AS fy_out,
-    ({d.epoch("stay_end")} - {d.epoch("stay_in")}) / 86400.0 AS los
+    ({d.epoch("stay_end")} - {d.epoch("stay_in")}) / CAST(86400 AS DOUBLE) AS los
   FROM (
     SELECT *,
       CASE WHEN row_reason IS NOT NULL THEN row_reason
@@ -280,7 +285,7 @@ def stints_aggregate_sql(
     stays in ``n``.
     """
     v = _stays_view(stays, d, start_month, as_of_end)
-    per = ", ".join(f"({fy}, {s!r}, {e!r})" for fy, s, e in periods)
+    per = ", ".join(f"({fy}, {flt(s)}, {flt(e)})" for fy, s, e in periods)
     ok = "reason IS NULL"
     return f"""WITH c AS {v},
 p AS (SELECT * FROM (VALUES {per}) AS p0(fy, start_s, end_s))

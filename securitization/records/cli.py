@@ -16,7 +16,7 @@ from collections.abc import Callable
 __all__ = ["add_parser", "register", "run"]
 
 
-def add_parser(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:  # type: ignore[type-arg]
+def add_parser(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
     """Add the ``records`` command and its subcommands to a subparsers object."""
     from .engines import ENGINES
 
@@ -29,7 +29,9 @@ def add_parser(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:  # t
     m.add_argument("--out", default=None, help="write the measures CSV here (atomically) instead of standard output")
     m.add_argument("--engine", choices=list(ENGINES), default="duckdb", help="default duckdb")
     m.add_argument("--by", nargs="+", default=[], metavar="BREAKDOWN", help="breakdowns to add (e.g. facility)")
-    m.add_argument("--as-of", default=None, help="stints: last day the records cover, YYYY-MM-DD (default: latest event)")
+    m.add_argument(
+        "--as-of", default=None, help="stints: last day the records cover, YYYY-MM-DD (default: latest event)"
+    )
     m.add_argument("--fiscal-year-start", type=int, default=None, help="month the fiscal year starts (1-12)")
     m.add_argument("--memory-limit", default=None, help="DuckDB memory limit, e.g. 3GB")
     rsub.add_parser("layouts", help="list the bundled layouts")
@@ -76,7 +78,7 @@ def run(args: argparse.Namespace) -> int:
     return 0
 
 
-def register(sub: argparse._SubParsersAction, commands: dict[str, Callable[[argparse.Namespace], int]]) -> None:  # type: ignore[type-arg]
+def register(sub: argparse._SubParsersAction, commands: dict[str, Callable[[argparse.Namespace], int]]) -> None:
     """Add the ``records`` command to the main parser and its handler to ``commands``."""
     add_parser(sub)
     commands["records"] = run

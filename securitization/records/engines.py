@@ -445,6 +445,7 @@ def spark_session(**conf: str) -> Any:
             .config("spark.sql.session.timeZone", "UTC")
             .config("spark.ui.enabled", "false")
             .config("spark.sql.shuffle.partitions", "8")
+            .config("spark.ui.showConsoleProgress", "false")
             .config("spark.driver.memory", "4g")
         )
         for k, v in conf.items():
@@ -596,4 +597,3 @@ class PandasEngine:
             quality=pd.concat(all_q, ignore_index=True) if all_q else pd.DataFrame(columns=QUALITY_COLUMNS),
             queries=["pandas: securitization.records._pandas.fytable"],
         )
-

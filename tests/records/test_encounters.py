@@ -57,7 +57,12 @@ def test_synthetic_encounters_both_forms_agree(tmp_path: Path) -> None:
     rb = measures_from_records(b, layout="cbp-encounters", engine="pandas")
     assert measures_dict(ra.measures) == measures_dict(rb.measures)
     reasons = set(ra.quality["reason"])
-    assert {"duplicate row", "negative Encounter Count", "unreadable Encounter Count", "unknown Month (abbv)"} <= reasons
+    assert {
+        "duplicate row",
+        "negative Encounter Count",
+        "unreadable Encounter Count",
+        "unknown Month (abbv)",
+    } <= reasons
     assert "conflicting duplicate rows (largest count kept)" in reasons
     # Title 42 only between March 2020 and May 2023; all full years in FY2021-FY2022
     periods = set(ra.measures.loc[ra.measures["measure"] == "cbp_title42_expulsions", "period"])

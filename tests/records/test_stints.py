@@ -137,9 +137,11 @@ def test_several_files_are_one_source(tmp_path: Path) -> None:
     f = stints_frame()
     f.iloc[:5].to_csv(tmp_path / "a.csv", index=False)
     typed_stints().iloc[5:].to_parquet(tmp_path / "b.parquet", index=False)
-    res = measures_from_records([tmp_path / "a.csv", tmp_path / "b.parquet"], layout="ddp-detention-stints", as_of=AS_OF)
+    res = measures_from_records(
+        [tmp_path / "a.csv", tmp_path / "b.parquet"], layout="ddp-detention-stints", as_of=AS_OF
+    )
     _check(res)
-    assert [f.name for f in res.files][0].endswith("a.csv") and len(res.files) == 2
+    assert res.files[0].name.endswith("a.csv") and len(res.files) == 2
 
 
 def test_fiscal_year_of_the_country(stints_csv: Path) -> None:
@@ -149,7 +151,9 @@ def test_fiscal_year_of_the_country(stints_csv: Path) -> None:
     assert got[("ice_detention_adp", "2018")] == pytest.approx((20 + 5) / 365)
     assert got[("ice_detention_book_ins", "2018")] == 2.0
     assert got[("ice_detention_book_ins", "2019")] == 3.0
-    res2 = measures_from_records(stints_csv, layout="ddp-detention-stints", fiscal_year_start_month=4, as_of="2020-03-31")
+    res2 = measures_from_records(
+        stints_csv, layout="ddp-detention-stints", fiscal_year_start_month=4, as_of="2020-03-31"
+    )
     assert "2019-04-01/2020-03-31" in set(res2.measures["period"])
 
 
