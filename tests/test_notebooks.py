@@ -19,12 +19,13 @@ def _snapshot(folder: Path) -> dict[str, float]:
     return {str(p.relative_to(folder)): p.stat().st_mtime for p in folder.rglob("*") if p.is_file()}
 
 
-def test_the_four_notebooks_exist() -> None:
+def test_the_notebooks_exist() -> None:
     assert [p.stem for p in PATHS] == [
         "01-quickstart",
         "02-us-administrations",
         "03-new-country-case",
         "04-uncertainty-and-reliability",
+        "06-records-to-p2",
     ]
 
 

@@ -145,7 +145,16 @@ def stints(
             "k_person": f["person"].where(ok, "").fillna("").to_numpy(),
             "k_stay_in": f["stay_book_in"].where(ok, pd.Timestamp(1, 1, 1)).to_numpy(),
             "book_in": f["book_in"].to_numpy(),
-            "dupkey": list(zip(f["book_in"].astype(str), f["facility"].fillna(_NONE), strict=True)),
+            "first": (f["book_in"] == f["stay_book_in"]).fillna(False).astype(int).to_numpy(),
+            "dupkey": [
+                None if first else (b, fac)
+                for first, b, fac in zip(
+                    (f["book_in"] == f["stay_book_in"]).fillna(False),
+                    f["book_in"].astype(str),
+                    f["facility"].fillna(_NONE),
+                    strict=True,
+                )
+            ],
             "stay_out": f["stay_book_out"].to_numpy(),
             "bad_stay_out": f["stay_book_out__bad"].notna().astype(int).to_numpy(),
             "book_out": f["book_out"].to_numpy(),
@@ -159,6 +168,7 @@ def stints(
     g = k.groupby(keys, sort=False, dropna=False)
     s = g.agg(
         n_rows=("book_in", "size"),
+        n_first=("first", "sum"),
         n_distinct=("dupkey", "nunique"),
         stay_out=("stay_out", "max"),
         n_bad_stay_out=("bad_stay_out", "sum"),
@@ -173,7 +183,8 @@ def stints(
         s = s.merge(grp, on=keys, how="left").rename(columns={"grp_v": "grp"})
     else:
         s["grp"] = None
-    s["n_dup"] = s["n_rows"] - s["n_distinct"]
+    # duplicates: first-stint rows after the first, and later stints repeating book-in and facility
+    s["n_dup"] = (s["n_first"] - 1).clip(lower=0) + (s["n_rows"] - s["n_first"]) - s["n_distinct"]
     s["row_reason"] = s["row_reason"].replace("", None)
     s["stay_in"] = s["k_stay_in"].where(s["row_reason"].isna(), pd.NaT)
     closed_by_stints = (s["n_book_out"] == s["n_rows"]) & (s["n_bad_book_out"] == 0)
@@ -227,10 +238,13 @@ def stints(
     stats = stats.loc[stats["fy"].isin(list(periods))]
     q = []
     for r, d in s.loc[s["reason"].notna()].groupby("reason"):
-        q.append(("quality", r, float(d["n_rows"].sum()), len(d)))
+        units = int(d["n_rows"].where(d["row_reason"].notna(), 1).sum())  # rows that form no stay count one each
+        q.append(("quality", r, float(d["n_rows"].sum()), units))
     ok_s = s.loc[s["reason"].isna()]
     q.append(("quality", "duplicate stint", float(ok_s["n_dup"].sum()), int((ok_s["n_dup"] > 0).sum())))
-    q.append(("quality", "stints read", float(s["n_rows"].sum()), len(s)))
+    q.append(
+        ("quality", "stints read", float(s["n_rows"].sum()), int(s["n_rows"].where(s["row_reason"].notna(), 1).sum()))
+    )
     op = ok_s.loc[ok_s["stay_end"].isna()]
     q.append(("flag", "open stay", float(op["n_rows"].sum()), len(op)))
     across = v.loc[v["fy_last"] > v["fy_in"]]

@@ -47,13 +47,18 @@ class Dialect:
         """Seconds since 1970-01-01 of a TIMESTAMP (UTC, no time zone)."""
         return f"epoch({x})" if self.name == "duckdb" else f"(CAST(unix_micros({x}) AS DOUBLE) / 1e6)"
 
-    def quantile(self, x: str, p: float) -> str:
-        """Linear-interpolation quantile (type 7)."""
-        return f"quantile_cont({x}, {p})" if self.name == "duckdb" else f"percentile({x}, {p})"
+    def n_distinct(self, x: str, where: str) -> str:
+        """Distinct values of ``x`` over a group's rows where ``where`` holds (a filtered list aggregate)."""
+        if self.name == "duckdb":
+            return f"len(list_distinct(list({x}) FILTER (WHERE {where})))"
+        return f"size(array_distinct(collect_list({x}) FILTER (WHERE {where})))"
 
-    def explode_range(self, lo: str, hi: str) -> str:
-        """One row per integer from ``lo`` to ``hi`` inclusive (in a select list)."""
-        return f"unnest(range({lo}, {hi} + 1))" if self.name == "duckdb" else f"explode(sequence({lo}, {hi}))"
+    def quantiles(self, x: str, ps: Sequence[float]) -> str:
+        """A list of linear-interpolation quantiles (type 7), one sort for all."""
+        arr = ", ".join(repr(float(p)) for p in ps)
+        if self.name == "duckdb":
+            return f"quantile_cont({x}, [{arr}])"
+        return f"percentile({x}, array({', '.join(f'CAST({float(p)!r} AS DOUBLE)' for p in ps)}))"
 
     def hash2(self, a: str, b: str) -> str:
         """A 64-bit hash of two values (nulls allowed)."""
@@ -127,7 +132,12 @@ def file_select(sf: SourceFile, source: str, layout: Layout, d: Dialect) -> str:
             continue
         c = d.q(src)
         ctype = sf.file.columns.get(src, "string")
-        text = f"NULLIF(TRIM(CAST({c} AS STRING)), '')"
+        # text files: cells trimmed, blank = missing; typed files (Parquet, Feather): empty = missing
+        text = (
+            f"NULLIF(TRIM(CAST({c} AS STRING)), '')"
+            if sf.file.format in ("csv", "xlsx")
+            else f"NULLIF(CAST({c} AS STRING), '')"
+        )
         if rtype == "timestamp":
             if ctype in ("timestamp", "date"):
                 cols += [f"CAST({c} AS TIMESTAMP) AS {role}", f"CAST(NULL AS STRING) AS {role}__bad"]
@@ -170,162 +180,154 @@ def fiscal_year(x: str, start_month: int) -> str:
 # --- stints ------------------------------------------------------------------------------
 
 
-def stints_stays_sql(selects: Sequence[str], layout: Layout, d: Dialect, by: str | None, name: str) -> str:
+def stints_stays_sql(
+    selects: Sequence[str],
+    layout: Layout,
+    d: Dialect,
+    by: str | None,
+    name: str,
+    start_month: int,
+    text_times: bool = True,
+) -> str:
     """Collapse stints into stays (one row per person and stay book-in), materialised as ``name``.
 
-    Rows that cannot form a stay (no person, no readable stay book-in, a redacted one)
-    are grouped by their reason instead; every output row carries ``n_rows``.
+    Rows are grouped by person and stay book-in as read; a group whose person is missing or
+    redacted, or whose stay book-in is missing, redacted or unreadable, gets that reason
+    (``row_reason``) and counts its rows but is no stay. Duplicate stints: every row after
+    the first whose book-in is the stay book-in, and every later-stint row whose book-in
+    and facility repeat another's. Each stay row has its end, the
+    reason it is not used (or NULL), its criminality rank (1 convicted, 2 pending, 3 other,
+    7 unknown code, 8 redacted, 9 missing; the most serious of its stints) and the seconds
+    and fiscal years the measures need (those that depend on ``as_of`` are computed later).
     """
     cols = layout.tables[0].columns
     markers = in_list(layout.redaction)
     crim = layout.values.get("criminality", {})
-    person, stay_in = cols["person"].names[0], cols["stay_book_in"].names[0]
-
-    def col(role: str) -> str:  # the column name the messages show
-        return cols[role].names[0]
-
+    person, stay_in, stay_out = (cols[r].names[0] for r in ("person", "stay_book_in", "stay_book_out"))
     reason = (
         "CASE"
         f" WHEN person IS NULL THEN {lit('missing ' + person)}"
         f" WHEN lower(person) IN {markers} THEN {lit('redacted ' + person)}"
-        f" WHEN stay_book_in__bad = 'redacted' THEN {lit('redacted ' + stay_in)}"
-        f" WHEN stay_book_in__bad = 'unreadable' THEN {lit('unreadable ' + stay_in)}"
-        f" WHEN stay_book_in IS NULL THEN {lit('missing ' + stay_in)}"
+        f" WHEN in_bad = 'redacted' THEN {lit('redacted ' + stay_in)}"
+        f" WHEN in_bad = 'unreadable' THEN {lit('unreadable ' + stay_in)}"
+        f" WHEN stay_in IS NULL THEN {lit('missing ' + stay_in)}"
         " END"
     )
-    rank = (
+    rank = (  # the common cases first: CASE tests a row only until a branch holds
         "CASE"
-        " WHEN criminality IS NULL THEN 9"
-        f" WHEN lower(criminality) IN {markers} THEN 8"
         f" WHEN criminality IN {in_list(crim.get('convicted', ()))} THEN 1"
         f" WHEN criminality IN {in_list(crim.get('pending', ()))} THEN 2"
         f" WHEN criminality IN {in_list(crim.get('other', ()))} THEN 3"
+        " WHEN criminality IS NULL THEN 9"
+        f" WHEN lower(criminality) IN {markers} THEN 8"
         " ELSE 7 END"
     )
     grp = "CAST(NULL AS STRING)" if by is None else f"min_by({by}, book_in)"
+    later = "book_in IS DISTINCT FROM stay_book_in"  # transfers (and stints with no book-in)
+    bad_stay_out, bad_book_out = (
+        (f"SUM(CASE WHEN {c}__bad IS NOT NULL THEN 1 ELSE 0 END)" if text_times else "0")
+        for c in ("stay_book_out", "book_out")
+    )
     return d.temp_table(
         name,
         f"""WITH src AS (
 {_union(selects)}
 ),
-r AS (
-  SELECT *, {reason} AS row_reason, {rank} AS crim_rank FROM src
+g AS (
+  SELECT person, stay_book_in AS stay_in, stay_book_in__bad AS in_bad,
+    COUNT(*) AS n_rows,
+    GREATEST(COUNT(*) FILTER (WHERE book_in = stay_book_in) - 1, 0)
+      + COUNT(*) FILTER (WHERE {later})
+      - COALESCE({d.n_distinct(d.hash2("book_in", "facility"), later)}, 0) AS n_dup,
+    MAX(stay_book_out) AS stay_out,
+    {bad_stay_out} AS n_bad_stay_out,
+    MAX(book_out) AS book_out,
+    COUNT(book_out) AS n_book_out,
+    {bad_book_out} AS n_bad_book_out,
+    MIN({rank}) AS crim_rank,
+    {grp} AS grp
+  FROM src
+  GROUP BY person, stay_book_in, stay_book_in__bad
+),
+h AS (
+  SELECT *, {reason} AS row_reason,
+    COALESCE(stay_out, CASE WHEN n_book_out = n_rows AND n_bad_book_out = 0 THEN book_out END) AS end0
+  FROM g
 ),
 k AS (
-  SELECT *,
-    CASE WHEN row_reason IS NULL THEN person END AS k_person,
-    CASE WHEN row_reason IS NULL THEN stay_book_in END AS k_stay_in
-  FROM r
+  SELECT row_reason, n_rows, n_dup, crim_rank, grp,
+    CASE WHEN row_reason IS NOT NULL THEN row_reason
+         WHEN n_bad_stay_out > 0 THEN {lit("unreadable or redacted " + stay_out)}
+         WHEN end0 < stay_in THEN 'book-out before book-in'
+    END AS reason,
+    CASE WHEN row_reason IS NULL THEN stay_in END AS stay_in,
+    CASE WHEN row_reason IS NULL AND n_bad_stay_out = 0 THEN end0 END AS stay_end,
+    CASE WHEN row_reason IS NULL THEN GREATEST(stay_in, stay_out, book_out) END AS last_event
+  FROM h
 )
-SELECT
-  row_reason,
-  k_stay_in AS stay_in,
-  COUNT(*) AS n_rows,
-  COUNT(*) - COUNT(DISTINCT {d.hash2("book_in", "facility")}) AS n_dup,
-  MAX(stay_book_out) AS stay_out,
-  SUM(CASE WHEN stay_book_out__bad IS NOT NULL THEN 1 ELSE 0 END) AS n_bad_stay_out,
-  MAX(book_out) AS book_out,
-  COUNT(book_out) AS n_book_out,
-  SUM(CASE WHEN book_out__bad IS NOT NULL THEN 1 ELSE 0 END) AS n_bad_book_out,
-  MIN(crim_rank) AS crim_rank,
-  {grp} AS grp,
-  {lit(col("stay_book_out"))} AS stay_out_col
-FROM k
-GROUP BY row_reason, k_person, k_stay_in""",
+SELECT reason, row_reason, n_rows, n_dup, crim_rank, grp,
+  {d.epoch("stay_in")} AS in_s,
+  {d.epoch("stay_end")} AS out_s,
+  {d.epoch("last_event")} AS last_s,
+  {fiscal_year("stay_in", start_month)} AS fy_in,
+  {fiscal_year("stay_end", start_month)} AS fy_out,
+  {fiscal_year("(stay_end - INTERVAL 1 MICROSECOND)", start_month)} AS fy_end
+FROM k""",
     )
 
 
-def _stays_view(stays: str, d: Dialect, start_month: int, as_of_end: float) -> str:
-    """Derived columns of each stay: end, reason, fiscal years, seconds."""
-    e = f"LEAST({d.epoch('stay_end')}, {flt(as_of_end)})"
-    eff = f"COALESCE({e}, {flt(as_of_end)})"
-    return f"""(
-  SELECT *,
-    {d.epoch("stay_in")} AS in_s,
-    {eff} AS end_s,
-    {fiscal_year("stay_in", start_month)} AS fy_in,
-    GREATEST({fiscal_year("stay_in", start_month)},
-             {fiscal_year(f"(COALESCE(LEAST(stay_end, {_ts(as_of_end, d)}), {_ts(as_of_end, d)}) - INTERVAL 1 MICROSECOND)", start_month)}) AS fy_last,
-    {fiscal_year("stay_end", start_month)} AS fy_out,
-    ({d.epoch("stay_end")} - {d.epoch("stay_in")}) / CAST(86400 AS DOUBLE) AS los
-  FROM (
-    SELECT *,
-      CASE WHEN row_reason IS NOT NULL THEN row_reason
-           WHEN n_bad_stay_out > 0 THEN 'unreadable or redacted ' || stay_out_col
-           WHEN COALESCE(stay_out, CASE WHEN n_book_out = n_rows AND n_bad_book_out = 0 THEN book_out END) < stay_in
-             THEN 'book-out before book-in'
-      END AS reason,
-      COALESCE(stay_out, CASE WHEN n_book_out = n_rows AND n_bad_book_out = 0 THEN book_out END) AS stay_end
-    FROM {stays}
-  ) s0
-)"""
-
-
-def _ts(epoch_s: float, d: Dialect) -> str:
-    """A TIMESTAMP literal from epoch seconds."""
-    import datetime as dt
-
-    t = dt.datetime(1970, 1, 1) + dt.timedelta(seconds=epoch_s)
-    return f"TIMESTAMP '{t:%Y-%m-%d %H:%M:%S}'"
-
-
 def stints_bounds_sql(stays: str) -> str:
-    """First stay book-in and latest book-in or book-out of the stays that count."""
-    return f"""SELECT MIN(stay_in), MAX(stay_in), MAX(stay_out), MAX(book_out)
-FROM {stays} WHERE row_reason IS NULL"""
+    """First stay book-in and latest book-in or book-out of the stays."""
+    return f"SELECT MIN(in_s), MAX(last_s) FROM {stays} WHERE in_s IS NOT NULL"
 
 
 def stints_aggregate_sql(
-    stays: str, d: Dialect, start_month: int, as_of_end: float, periods: Sequence[tuple[int, float, float]]
-) -> str:
-    """Every statistic per fiscal year (and breakdown group), and the bad-record counts.
+    stays: str, d: Dialect, as_of_end: float, fy_as_of: int, periods: Sequence[tuple[int, float, float]]
+) -> dict[str, str]:
+    """The queries of the statistics per fiscal year (and group) and of the record counts.
 
-    Output columns: ``kind, stat, fy, grp, value, n`` - ``kind`` is ``measure`` or
-    ``quality``; quality rows carry the reason in ``stat``, the rows in ``value`` and the
-    stays in ``n``.
+    ``book_ins``: ``fy, grp, stays, non-criminal, known criminality``; ``adp``: ``fy, grp,
+    stay-seconds, stays, period seconds``; ``los``: ``fy, grp, [median, p90], stays``;
+    ``quality``: one row per reason (NULL: the stays used) with rows and stays (rows that
+    form no stay count as one each), duplicate
+    stints, open stays, stays across fiscal years and criminality not known.
     """
-    v = _stays_view(stays, d, start_month, as_of_end)
+    a = flt(as_of_end)
     per = ", ".join(f"({fy}, {flt(s)}, {flt(e)})" for fy, s, e in periods)
     ok = "reason IS NULL"
-    return f"""WITH c AS {v},
-p AS (SELECT * FROM (VALUES {per}) AS p0(fy, start_s, end_s))
-SELECT 'measure' AS kind, 'book_ins' AS stat, fy_in AS fy, grp, CAST(COUNT(*) AS DOUBLE) AS value, COUNT(*) AS n
-FROM c WHERE {ok} GROUP BY fy_in, grp
-UNION ALL
-SELECT 'measure', 'noncriminal_share', fy_in, grp,
-  CAST(SUM(CASE WHEN crim_rank IN (2, 3) THEN 1 ELSE 0 END) AS DOUBLE)
-    / NULLIF(SUM(CASE WHEN crim_rank IN (1, 2, 3) THEN 1 ELSE 0 END), 0),
-  SUM(CASE WHEN crim_rank IN (1, 2, 3) THEN 1 ELSE 0 END)
-FROM c WHERE {ok} GROUP BY fy_in, grp
-UNION ALL
-SELECT 'measure', 'adp', x.fy, x.grp,
-  SUM(GREATEST(LEAST(x.end_s, p.end_s) - GREATEST(x.in_s, p.start_s), 0)) / (MAX(p.end_s) - MAX(p.start_s)),
-  SUM(CASE WHEN LEAST(x.end_s, p.end_s) > GREATEST(x.in_s, p.start_s) THEN 1 ELSE 0 END)
-FROM (SELECT in_s, end_s, grp, {d.explode_range("fy_in", "fy_last")} AS fy FROM c WHERE {ok}) x
-JOIN p ON p.fy = x.fy
-GROUP BY x.fy, x.grp
-UNION ALL
-SELECT 'measure', 'los_median', fy_out, grp, {d.quantile("los", 0.5)}, COUNT(*)
-FROM c WHERE {ok} AND stay_end IS NOT NULL GROUP BY fy_out, grp
-UNION ALL
-SELECT 'measure', 'los_p90', fy_out, grp, {d.quantile("los", 0.9)}, COUNT(*)
-FROM c WHERE {ok} AND stay_end IS NOT NULL GROUP BY fy_out, grp
-UNION ALL
-SELECT 'quality', reason, NULL, NULL, CAST(SUM(n_rows) AS DOUBLE), COUNT(*) FROM c WHERE reason IS NOT NULL GROUP BY reason
-UNION ALL
-SELECT 'quality', 'duplicate stint', NULL, NULL, CAST(SUM(n_dup) AS DOUBLE), SUM(CASE WHEN n_dup > 0 THEN 1 ELSE 0 END)
-FROM c WHERE {ok}
-UNION ALL
-SELECT 'quality', 'stints read', NULL, NULL, CAST(SUM(n_rows) AS DOUBLE), COUNT(*) FROM c
-UNION ALL
-SELECT 'flag', 'open stay', NULL, NULL, CAST(SUM(n_rows) AS DOUBLE), COUNT(*) FROM c WHERE {ok} AND stay_end IS NULL
-UNION ALL
-SELECT 'flag', 'stay across fiscal years', NULL, NULL, CAST(SUM(n_rows) AS DOUBLE), COUNT(*)
-FROM c WHERE {ok} AND fy_last > fy_in
-UNION ALL
-SELECT 'flag', CASE crim_rank WHEN 9 THEN 'missing criminality' WHEN 8 THEN 'redacted criminality'
-  ELSE 'unknown criminality code' END, NULL, NULL, CAST(SUM(n_rows) AS DOUBLE), COUNT(*)
-FROM c WHERE {ok} AND crim_rank > 3 GROUP BY crim_rank"""
+    fy_last = f"GREATEST(fy_in, LEAST(fy_end, {fy_as_of}))"
+    crim = ", ".join(
+        f"SUM(CASE WHEN crim_rank = {r} THEN n_rows ELSE 0 END), SUM(CASE WHEN crim_rank = {r} THEN 1 ELSE 0 END)"
+        for r in (7, 8, 9)
+    )
+    return {
+        "book_ins": f"""SELECT fy_in, grp, COUNT(*),
+  SUM(CASE WHEN crim_rank IN (2, 3) THEN 1 ELSE 0 END), SUM(CASE WHEN crim_rank IN (1, 2, 3) THEN 1 ELSE 0 END)
+FROM {stays} WHERE {ok} GROUP BY fy_in, grp""",
+        "adp": f"""WITH p AS (SELECT * FROM (VALUES {per}) AS p0(fy, start_s, end_s)),
+s AS (
+  SELECT in_s, LEAST(out_s, {a}) AS e, fy_in, {fy_last} AS fy_last, grp
+  FROM {stays} WHERE {ok} AND in_s < {a}
+),
+part AS (
+  SELECT p.fy, s.grp, LEAST(s.e, p.end_s) - GREATEST(s.in_s, p.start_s) AS secs, p.end_s - p.start_s AS period
+  FROM s JOIN p ON p.fy = s.fy_in
+  UNION ALL
+  SELECT p.fy, s.grp, LEAST(s.e, p.end_s) - GREATEST(s.in_s, p.start_s), p.end_s - p.start_s
+  FROM s JOIN p ON p.fy > s.fy_in AND p.fy <= s.fy_last
+  WHERE s.fy_last > s.fy_in
+)
+SELECT fy, grp, SUM(secs), SUM(CASE WHEN secs > 0 THEN 1 ELSE 0 END), MAX(period)
+FROM part GROUP BY fy, grp""",
+        "los": f"""SELECT fy_out, grp, {d.quantiles("(out_s - in_s) / CAST(86400 AS DOUBLE)", (0.5, 0.9))}, COUNT(*)
+FROM {stays} WHERE {ok} AND out_s IS NOT NULL GROUP BY fy_out, grp""",
+        "quality": f"""SELECT reason, SUM(n_rows), SUM(CASE WHEN row_reason IS NULL THEN 1 ELSE n_rows END),
+  SUM(n_dup), SUM(CASE WHEN n_dup > 0 THEN 1 ELSE 0 END),
+  SUM(CASE WHEN out_s IS NULL THEN n_rows ELSE 0 END), SUM(CASE WHEN out_s IS NULL THEN 1 ELSE 0 END),
+  SUM(CASE WHEN {fy_last} > fy_in THEN n_rows ELSE 0 END), SUM(CASE WHEN {fy_last} > fy_in THEN 1 ELSE 0 END),
+  {crim}
+FROM {stays} GROUP BY reason""",
+    }
 
 
 # --- encounters --------------------------------------------------------------------------

@@ -294,6 +294,7 @@ def _rows(
             extra["breakdown"] = None if grp is None else {"name": name, "value": grp}
             out.append(
                 {
+                    "_fy": int(r.fy),
                     "country": country,
                     "indicator": spec.indicator,
                     "measure": measure,
@@ -443,9 +444,8 @@ def measures_from_records(
                 queries += more.queries
     finally:
         eng.close()
-    measures = pd.DataFrame(rows, columns=OUTPUT_COLUMNS)
-    if len(measures):
-        measures = measures.sort_values(["measure", "period"], kind="stable").reset_index(drop=True)
+    measures = pd.DataFrame(rows, columns=["_fy", *OUTPUT_COLUMNS])
+    measures = measures.sort_values(["measure", "_fy"], kind="stable").drop(columns="_fy").reset_index(drop=True)
     return RecordsResult(
         measures=measures,
         quality=quality.reset_index(drop=True),

@@ -78,6 +78,10 @@ def _epoch(t: pd.Timestamp) -> float:
     return float((t - pd.Timestamp(1970, 1, 1)).total_seconds())
 
 
+def _from_epoch(x: Any) -> pd.Timestamp | None:
+    return None if x is None else pd.Timestamp(1970, 1, 1) + pd.Timedelta(microseconds=round(float(x) * 1e6))
+
+
 def _fy_of(t: pd.Timestamp, start_month: int) -> int:
     return int(t.year + (1 if start_month > 1 and t.month >= start_month else 0))
 
@@ -172,32 +176,33 @@ class SQLEngine:
     ) -> Computed:
         d = self.dialect
         stays = "records_stays"
-        create = _sql.stints_stays_sql(self._selects(layout, sources), layout, d, by, stays)
+        text_times = any(
+            sf.file.columns.get(sf.roles.get(r, ""), "string") not in ("timestamp", "date")
+            for sf in sources
+            for r in _sql.STINT_TIMESTAMPS
+            if r in sf.roles
+        )
+        create = _sql.stints_stays_sql(self._selects(layout, sources), layout, d, by, stays, start_month, text_times)
         self.execute(create)
+        queries = [create]
         try:
             bounds_sql = _sql.stints_bounds_sql(stays)
-            first, as_of = _as_of(self.fetch(bounds_sql)[0], as_of)
-            if first is None or as_of is None:
-                periods: dict[int, tuple[pd.Timestamp, pd.Timestamp]] = {}
-                as_of_end = pd.Timestamp(as_of or dt.date(1970, 1, 1)) + pd.Timedelta(days=1)
-            else:
-                as_of_end = pd.Timestamp(as_of) + pd.Timedelta(days=1)
-                periods = _periods(first, as_of_end, start_month)
+            first, as_of = _as_of([_from_epoch(x) for x in self.fetch(bounds_sql)[0]], as_of)
+            queries.append(bounds_sql)
+            as_of_end = pd.Timestamp(as_of or dt.date(1970, 1, 1)) + pd.Timedelta(days=1)
+            periods = {} if first is None else _periods(first, as_of_end, start_month)
             rows_per = [(fy, _epoch(s), _epoch(e)) for fy, (s, e) in periods.items()] or [(0, 0.0, 1.0)]
-            agg = _sql.stints_aggregate_sql(stays, d, start_month, _epoch(as_of_end), rows_per)
-            rows = self.fetch(agg)
+            fy_as_of = _fy_of(as_of_end - pd.Timedelta(microseconds=1), start_month)
+            aggs = _sql.stints_aggregate_sql(stays, d, _epoch(as_of_end), fy_as_of, rows_per)
+            got = {k: self.fetch(q) for k, q in aggs.items()}
+            queries += list(aggs.values())
         finally:
             self.drop(stays)
-        frame = pd.DataFrame(rows, columns=["kind", "stat", "fy", "grp", "value", "n"])
-        stats = frame.loc[frame["kind"] == "measure"].copy()
-        stats = stats.loc[stats["fy"].isin(list(periods))]
+        frame = _stints_frame(got)
+        stats = frame.loc[(frame["kind"] == "measure") & frame["fy"].isin(list(periods))].copy()
         quality = _stints_quality(frame.loc[frame["kind"] != "measure"], layout)
         return Computed(
-            stats=_stats_frame(stats, layout.id),
-            quality=quality,
-            queries=[create, bounds_sql, agg],
-            as_of=as_of,
-            periods=periods,
+            stats=_stats_frame(stats, layout.id), quality=quality, queries=queries, as_of=as_of, periods=periods
         )
 
     def _encounters(
@@ -236,6 +241,38 @@ class SQLEngine:
             quality=pd.concat(quality, ignore_index=True) if quality else pd.DataFrame(columns=QUALITY_COLUMNS),
             queries=queries,
         )
+
+
+def _stints_frame(got: dict[str, list[tuple[Any, ...]]]) -> pd.DataFrame:
+    """The stints queries' rows as one long table ``kind, stat, fy, grp, value, n``."""
+    rows: list[tuple[Any, ...]] = []
+    for fy, grp, n, nonc, known in got["book_ins"]:
+        rows.append(("measure", "book_ins", fy, grp, float(n), int(n)))
+        rows.append(("measure", "noncriminal_share", fy, grp, nonc / known if known else None, int(known or 0)))
+    for fy, grp, secs, n, period in got["adp"]:
+        rows.append(("measure", "adp", fy, grp, float(secs) / float(period), int(n)))
+    for fy, grp, q, n in got["los"]:
+        rows.append(("measure", "los_median", fy, grp, float(q[0]), int(n)))
+        rows.append(("measure", "los_p90", fy, grp, float(q[1]), int(n)))
+    total_rows = total_stays = 0
+    for r in got["quality"]:
+        reason, n_rows, n_stays = r[0], _int(r[1]), _int(r[2])
+        total_rows, total_stays = total_rows + n_rows, total_stays + n_stays
+        if reason is not None:
+            rows.append(("quality", reason, None, None, float(n_rows), n_stays))
+            continue
+        dup_rows, dup_stays, open_rows, open_stays, across_rows, across_stays = (_int(x) for x in r[3:9])
+        rows.append(("quality", "duplicate stint", None, None, float(dup_rows), dup_stays))
+        rows.append(("flag", "open stay", None, None, float(open_rows), open_stays))
+        rows.append(("flag", "stay across fiscal years", None, None, float(across_rows), across_stays))
+        for name, (cr, cs) in zip(
+            ("unknown criminality code", "redacted criminality", "missing criminality"),
+            zip(r[9::2], r[10::2], strict=True),
+            strict=True,
+        ):
+            rows.append(("flag", name, None, None, float(_int(cr)), _int(cs)))
+    rows.append(("quality", "stints read", None, None, float(total_rows), total_stays))
+    return pd.DataFrame(rows, columns=["kind", "stat", "fy", "grp", "value", "n"])
 
 
 def _with_coverage(frame: pd.DataFrame) -> pd.DataFrame:
