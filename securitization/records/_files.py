@@ -12,7 +12,7 @@ from typing import Literal
 from ..errors import MissingDependencyError, ParameterError, Problem, ValidationError
 from .layouts import Layout, TableSpec
 
-__all__ = ["FileFormat", "RecordFile", "SourceFile", "inspect_file", "match_files"]
+__all__ = ["FileFormat", "RecordFile", "SourceFile", "file_sha256", "inspect_file", "match_files"]
 
 FileFormat = Literal["parquet", "csv", "feather", "xlsx"]
 ColumnType = Literal["timestamp", "date", "number", "string"]
@@ -76,8 +76,15 @@ def _arrow_type(t: object) -> ColumnType:
     return "string"
 
 
-def inspect_file(path: str | Path) -> RecordFile:
+def file_sha256(path: str | Path) -> str:
+    """The SHA-256 of a file's bytes (read in 1 MiB blocks)."""
+    return _sha256(Path(path))
+
+
+def inspect_file(path: str | Path, *, sha256: bool = True) -> RecordFile:
     """Read a record file's header (not its rows): format, columns with types, SHA-256.
+
+    With ``sha256=False`` the hash is left empty (to be computed alongside the queries).
 
     Raises
     ------
@@ -126,7 +133,8 @@ def inspect_file(path: str | Path) -> RecordFile:
         finally:
             wb.close()
         columns = {str(c).strip(): "string" for c in first if c is not None}
-    return RecordFile(path=p, name=_display_name(p), format=fmt, columns=columns, sha256=_sha256(p), rows=rows)
+    digest = _sha256(p) if sha256 else ""
+    return RecordFile(path=p, name=_display_name(p), format=fmt, columns=columns, sha256=digest, rows=rows)
 
 
 def _roles(file: RecordFile, table: TableSpec) -> tuple[dict[str, str], list[str]]:

@@ -241,7 +241,7 @@ def stints(
         units = int(d["n_rows"].where(d["row_reason"].notna(), 1).sum())  # rows that form no stay count one each
         q.append(("quality", r, float(d["n_rows"].sum()), units))
     ok_s = s.loc[s["reason"].isna()]
-    q.append(("quality", "duplicate stint", float(ok_s["n_dup"].sum()), int((ok_s["n_dup"] > 0).sum())))
+    q.append(("quality", "duplicate stint", float(ok_s["n_dup"].sum()), int(ok_s["n_dup"].sum())))
     q.append(
         ("quality", "stints read", float(s["n_rows"].sum()), int(s["n_rows"].where(s["row_reason"].notna(), 1).sum()))
     )

@@ -24,6 +24,7 @@ __all__ = [
     "role_types",
     "stints_aggregate_sql",
     "stints_bounds_sql",
+    "stints_duplicates_sql",
     "stints_stays_sql",
 ]
 
@@ -46,12 +47,6 @@ class Dialect:
     def epoch(self, x: str) -> str:
         """Seconds since 1970-01-01 of a TIMESTAMP (UTC, no time zone)."""
         return f"epoch({x})" if self.name == "duckdb" else f"(CAST(unix_micros({x}) AS DOUBLE) / 1e6)"
-
-    def n_distinct(self, x: str, where: str) -> str:
-        """Distinct values of ``x`` over a group's rows where ``where`` holds (a filtered list aggregate)."""
-        if self.name == "duckdb":
-            return f"len(list_distinct(list({x}) FILTER (WHERE {where})))"
-        return f"size(array_distinct(collect_list({x}) FILTER (WHERE {where})))"
 
     def quantiles(self, x: str, ps: Sequence[float]) -> str:
         """A list of linear-interpolation quantiles (type 7), one sort for all."""
@@ -193,9 +188,9 @@ def stints_stays_sql(
 
     Rows are grouped by person and stay book-in as read; a group whose person is missing or
     redacted, or whose stay book-in is missing, redacted or unreadable, gets that reason
-    (``row_reason``) and counts its rows but is no stay. Duplicate stints: every row after
-    the first whose book-in is the stay book-in, and every later-stint row whose book-in
-    and facility repeat another's. Each stay row has its end, the
+    (``row_reason``) and counts its rows but is no stay. ``n_dup`` counts the rows after the
+    first whose book-in is the stay book-in (the duplicates of later stints are counted by
+    :func:`stints_duplicates_sql`). Each stay row has its end, the
     reason it is not used (or NULL), its criminality rank (1 convicted, 2 pending, 3 other,
     7 unknown code, 8 redacted, 9 missing; the most serious of its stints) and the seconds
     and fiscal years the measures need (those that depend on ``as_of`` are computed later).
@@ -223,7 +218,6 @@ def stints_stays_sql(
         " ELSE 7 END"
     )
     grp = "CAST(NULL AS STRING)" if by is None else f"min_by({by}, book_in)"
-    later = "book_in IS DISTINCT FROM stay_book_in"  # transfers (and stints with no book-in)
     bad_stay_out, bad_book_out = (
         (f"SUM(CASE WHEN {c}__bad IS NOT NULL THEN 1 ELSE 0 END)" if text_times else "0")
         for c in ("stay_book_out", "book_out")
@@ -236,9 +230,7 @@ def stints_stays_sql(
 g AS (
   SELECT person, stay_book_in AS stay_in, stay_book_in__bad AS in_bad,
     COUNT(*) AS n_rows,
-    GREATEST(COUNT(*) FILTER (WHERE book_in = stay_book_in) - 1, 0)
-      + COUNT(*) FILTER (WHERE {later})
-      - COALESCE({d.n_distinct(d.hash2("book_in", "facility"), later)}, 0) AS n_dup,
+    GREATEST(COUNT(*) FILTER (WHERE book_in = stay_book_in) - 1, 0) AS n_dup,
     MAX(stay_book_out) AS stay_out,
     {bad_stay_out} AS n_bad_stay_out,
     MAX(book_out) AS book_out,
@@ -256,6 +248,9 @@ h AS (
 ),
 k AS (
   SELECT row_reason, n_rows, n_dup, crim_rank, grp,
+    CASE WHEN row_reason IS NULL AND (n_bad_stay_out > 0 OR end0 < stay_in) THEN {d.hash2("person", "stay_in")} END
+      AS bad_sk,
+    CASE WHEN row_reason IS NULL THEN 1 ELSE n_rows END AS units,
     CASE WHEN row_reason IS NOT NULL THEN row_reason
          WHEN n_bad_stay_out > 0 THEN {lit("unreadable or redacted " + stay_out)}
          WHEN end0 < stay_in THEN 'book-out before book-in'
@@ -265,7 +260,7 @@ k AS (
     CASE WHEN row_reason IS NULL THEN GREATEST(stay_in, stay_out, book_out) END AS last_event
   FROM h
 )
-SELECT reason, row_reason, n_rows, n_dup, crim_rank, grp,
+SELECT reason, units, n_rows, n_dup, crim_rank, grp, bad_sk,
   {d.epoch("stay_in")} AS in_s,
   {d.epoch("stay_end")} AS out_s,
   {d.epoch("last_event")} AS last_s,
@@ -281,52 +276,80 @@ def stints_bounds_sql(stays: str) -> str:
     return f"SELECT MIN(in_s), MAX(last_s) FROM {stays} WHERE in_s IS NOT NULL"
 
 
+def stints_duplicates_sql(selects: Sequence[str], stays: str, d: Dialect, layout: Layout) -> str:
+    """Duplicate later stints (same person, stay book-in, book-in and facility) of the stays used.
+
+    One pass over the transfer rows (a stint whose book-in is not the stay book-in, or has
+    none); the stays dropped as a whole (book-out before book-in, unreadable book-out)
+    keep their duplicates among their own rows. Returns ``extra rows, duplicated stints``.
+    """
+    markers = in_list(layout.redaction)
+    return f"""WITH src AS (
+{_union(selects)}
+),
+dup AS (
+  SELECT {d.hash2("person", "stay_book_in")} AS sk, {d.epoch("stay_book_in")} AS in_s, COUNT(*) - 1 AS extra
+  FROM src
+  WHERE person IS NOT NULL AND stay_book_in IS NOT NULL AND book_in IS DISTINCT FROM stay_book_in
+  GROUP BY person, stay_book_in, book_in, facility
+  HAVING COUNT(*) > 1 AND lower(person) NOT IN {markers}
+),
+bad AS (SELECT bad_sk, in_s FROM {stays} WHERE bad_sk IS NOT NULL)
+SELECT SUM(dup.extra), COUNT(*) FROM dup
+LEFT JOIN bad ON bad.bad_sk = dup.sk AND bad.in_s = dup.in_s
+WHERE bad.bad_sk IS NULL"""
+
+
 def stints_aggregate_sql(
     stays: str, d: Dialect, as_of_end: float, fy_as_of: int, periods: Sequence[tuple[int, float, float]]
 ) -> dict[str, str]:
     """The queries of the statistics per fiscal year (and group) and of the record counts.
 
-    ``book_ins``: ``fy, grp, stays, non-criminal, known criminality``; ``adp``: ``fy, grp,
-    stay-seconds, stays, period seconds``; ``los``: ``fy, grp, [median, p90], stays``;
-    ``quality``: one row per reason (NULL: the stays used) with rows and stays (rows that
-    form no stay count as one each), duplicate
-    stints, open stays, stays across fiscal years and criminality not known.
+    ``fy``: per fiscal year of book-in and group - ``stays, non-criminal, known
+    criminality, stay-seconds in that year, stays with some``; ``quality``: per reason
+    (NULL: the stays used) - ``rows, units`` (stays; rows that form no stay count one
+    each), first-stint duplicates, open stays, stays across fiscal years and criminality
+    not known (rows and stays each; meaningful for the stays used); ``adp``: the
+    stay-seconds of stays in the later fiscal years they reach (``fy, grp, seconds,
+    stays``); ``los``: ``fy, grp, [median, p90], stays`` by fiscal year of book-out.
     """
     a = flt(as_of_end)
     per = ", ".join(f"({fy}, {flt(s)}, {flt(e)})" for fy, s, e in periods)
     ok = "reason IS NULL"
     fy_last = f"GREATEST(fy_in, LEAST(fy_end, {fy_as_of}))"
-    crim = ", ".join(
+    first = f"(LEAST(out_s, {a}, p.end_s) - in_s)"
+    crim = ",\n  ".join(
         f"SUM(CASE WHEN crim_rank = {r} THEN n_rows ELSE 0 END), SUM(CASE WHEN crim_rank = {r} THEN 1 ELSE 0 END)"
         for r in (7, 8, 9)
     )
     return {
-        "book_ins": f"""SELECT fy_in, grp, COUNT(*),
-  SUM(CASE WHEN crim_rank IN (2, 3) THEN 1 ELSE 0 END), SUM(CASE WHEN crim_rank IN (1, 2, 3) THEN 1 ELSE 0 END)
-FROM {stays} WHERE {ok} GROUP BY fy_in, grp""",
-        "adp": f"""WITH p AS (SELECT * FROM (VALUES {per}) AS p0(fy, start_s, end_s)),
-s AS (
-  SELECT in_s, LEAST(out_s, {a}) AS e, fy_in, {fy_last} AS fy_last, grp
-  FROM {stays} WHERE {ok} AND in_s < {a}
-),
-part AS (
-  SELECT p.fy, s.grp, LEAST(s.e, p.end_s) - GREATEST(s.in_s, p.start_s) AS secs, p.end_s - p.start_s AS period
-  FROM s JOIN p ON p.fy = s.fy_in
-  UNION ALL
-  SELECT p.fy, s.grp, LEAST(s.e, p.end_s) - GREATEST(s.in_s, p.start_s), p.end_s - p.start_s
-  FROM s JOIN p ON p.fy > s.fy_in AND p.fy <= s.fy_last
-  WHERE s.fy_last > s.fy_in
-)
-SELECT fy, grp, SUM(secs), SUM(CASE WHEN secs > 0 THEN 1 ELSE 0 END), MAX(period)
-FROM part GROUP BY fy, grp""",
-        "los": f"""SELECT fy_out, grp, {d.quantiles("(out_s - in_s) / CAST(86400 AS DOUBLE)", (0.5, 0.9))}, COUNT(*)
-FROM {stays} WHERE {ok} AND out_s IS NOT NULL GROUP BY fy_out, grp""",
-        "quality": f"""SELECT reason, SUM(n_rows), SUM(CASE WHEN row_reason IS NULL THEN 1 ELSE n_rows END),
-  SUM(n_dup), SUM(CASE WHEN n_dup > 0 THEN 1 ELSE 0 END),
+        "fy": f"""WITH p AS (SELECT * FROM (VALUES {per}) AS p0(fy, start_s, end_s))
+SELECT fy_in, grp, COUNT(*),
+  SUM(CASE WHEN crim_rank IN (2, 3) THEN 1 ELSE 0 END),
+  SUM(CASE WHEN crim_rank IN (1, 2, 3) THEN 1 ELSE 0 END),
+  SUM(CASE WHEN in_s < {a} THEN GREATEST({first}, 0) ELSE 0 END),
+  SUM(CASE WHEN in_s < {a} AND {first} > 0 THEN 1 ELSE 0 END)
+FROM {stays} LEFT JOIN p ON p.fy = {stays}.fy_in
+WHERE {ok}
+GROUP BY fy_in, grp""",
+        "quality": f"""SELECT reason, SUM(n_rows), SUM(units),
+  SUM(n_dup),
   SUM(CASE WHEN out_s IS NULL THEN n_rows ELSE 0 END), SUM(CASE WHEN out_s IS NULL THEN 1 ELSE 0 END),
   SUM(CASE WHEN {fy_last} > fy_in THEN n_rows ELSE 0 END), SUM(CASE WHEN {fy_last} > fy_in THEN 1 ELSE 0 END),
   {crim}
-FROM {stays} GROUP BY reason""",
+FROM {stays}
+GROUP BY reason""",
+        "adp": f"""WITH p AS (SELECT * FROM (VALUES {per}) AS p0(fy, start_s, end_s)),
+s AS (
+  SELECT in_s, LEAST(out_s, {a}) AS e, fy_in, {fy_last} AS fy_last, grp
+  FROM {stays} WHERE {ok} AND in_s < {a} AND LEAST(fy_end, {fy_as_of}) > fy_in
+)
+SELECT p.fy, s.grp, SUM(LEAST(s.e, p.end_s) - GREATEST(s.in_s, p.start_s)),
+  SUM(CASE WHEN LEAST(s.e, p.end_s) > GREATEST(s.in_s, p.start_s) THEN 1 ELSE 0 END)
+FROM s JOIN p ON p.fy > s.fy_in AND p.fy <= s.fy_last
+GROUP BY p.fy, s.grp""",
+        "los": f"""SELECT fy_out, grp, {d.quantiles("(out_s - in_s) / CAST(86400 AS DOUBLE)", (0.5, 0.9))}, COUNT(*)
+FROM {stays} WHERE {ok} AND out_s IS NOT NULL GROUP BY fy_out, grp""",
     }
 
 

@@ -34,6 +34,12 @@ def add_parser(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
     )
     m.add_argument("--fiscal-year-start", type=int, default=None, help="month the fiscal year starts (1-12)")
     m.add_argument("--memory-limit", default=None, help="DuckDB memory limit, e.g. 3GB")
+    m.add_argument(
+        "--no-duplicate-check",
+        dest="check_duplicates",
+        action="store_false",
+        help="stints: skip the pass that counts duplicated later stints (they never change a measure)",
+    )
     rsub.add_parser("layouts", help="list the bundled layouts")
     show = rsub.add_parser("layout", help="show a layout: its columns and measures")
     show.add_argument("name", help="a bundled layout name or a layout .toml file")
@@ -68,6 +74,7 @@ def run(args: argparse.Namespace) -> int:
         as_of=args.as_of,
         fiscal_year_start_month=args.fiscal_year_start,
         engine_options=options,
+        check_duplicates=args.check_duplicates,
     )
     print(res, file=sys.stderr)
     if args.out:

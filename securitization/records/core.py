@@ -13,7 +13,8 @@ from __future__ import annotations
 import datetime as dt
 import json
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -22,7 +23,7 @@ import pandas as pd
 from .._io import atomic_write_text, frame_to_markdown, guard_inputs
 from ..errors import ParameterError
 from ..tables import MEASURE_COLUMNS
-from ._files import RecordFile, SourceFile, inspect_file, match_files
+from ._files import RecordFile, SourceFile, file_sha256, inspect_file, match_files
 from .engines import Computed, EngineName, fiscal_year_bounds, make_engine
 from .layouts import Layout, MeasureSpec, definitions, load_layout
 
@@ -330,6 +331,7 @@ def measures_from_records(
     as_of: dt.date | str | None = None,
     fiscal_year_start_month: int | None = None,
     engine_options: dict[str, Any] | None = None,
+    check_duplicates: bool = True,
 ) -> RecordsResult:
     """Turn record files into rows of the measures table, with provenance.
 
@@ -356,6 +358,11 @@ def measures_from_records(
         The month (1-12) the fiscal year starts in; default from :data:`FISCAL_YEAR_START`.
     engine_options
         Passed to the engine (DuckDB: ``memory_limit``, ``threads``; Spark: ``session``).
+    check_duplicates
+        Stints: look for duplicated later stints (one more pass over the files). They
+        never change a measure (a stay's end, criminality and book-in are the same with
+        or without them), so ``False`` only leaves them uncounted, and says so; duplicates
+        of a stay's first stint are always counted.
 
     Returns
     -------
@@ -391,11 +398,19 @@ def measures_from_records(
     by = list(by)
     _check_by(lay, by)
     as_of_d = dt.date.fromisoformat(as_of) if isinstance(as_of, str) else as_of
-    record_files = [inspect_file(p) for p in paths]
+    record_files = [inspect_file(p, sha256=False) for p in paths]
     sources = match_files(lay, record_files)
     eng = make_engine(engine, **(engine_options or {}))
     rows: list[dict[str, Any]] = []
     queries: list[str] = []
+    # the files are hashed while the engine works (hashlib releases the GIL)
+    pool = ThreadPoolExecutor(max_workers=1)
+    hashing = [pool.submit(file_sha256, f.path) for f in record_files]
+
+    def hashed() -> list[SourceFile]:
+        digests = {f.path: h.result() for f, h in zip(record_files, hashing, strict=True)}
+        return [replace(sf, file=replace(sf.file, sha256=digests[sf.file.path])) for sf in sources]
+
     try:
         if lay.kind == "fy-tables":
             specs = [m for m in lay.measures if m.breakdown is None or m.breakdown in by]
@@ -404,7 +419,7 @@ def measures_from_records(
             rows += _rows(
                 computed,
                 layout=lay,
-                sources=sources,
+                sources=hashed(),
                 specs=specs,
                 engine=eng,
                 country=country,
@@ -414,13 +429,21 @@ def measures_from_records(
             queries += computed.queries
         else:
             specs = list(lay.measures)
-            computed = eng.compute(lay, sources, start_month=start_month, by=None, as_of=as_of_d, measures=specs)
+            computed = eng.compute(
+                lay,
+                sources,
+                start_month=start_month,
+                by=None,
+                as_of=as_of_d,
+                measures=specs,
+                check_duplicates=check_duplicates,
+            )
             quality = computed.quality
             as_of_d = computed.as_of
             rows += _rows(
                 computed,
                 layout=lay,
-                sources=sources,
+                sources=hashed(),
                 specs=specs,
                 engine=eng,
                 country=country,
@@ -430,11 +453,20 @@ def measures_from_records(
             queries += computed.queries
             for b in by:
                 role = lay.breakdowns[b]
-                more = eng.compute(lay, sources, start_month=start_month, by=role, as_of=as_of_d, measures=specs)
+                more = eng.compute(
+                    lay,
+                    sources,
+                    start_month=start_month,
+                    by=role,
+                    as_of=as_of_d,
+                    measures=specs,
+                    check_duplicates=False,
+                )
+                more.quality = quality  # the records are those of the first pass
                 rows += _rows(
                     more,
                     layout=lay,
-                    sources=sources,
+                    sources=hashed(),
                     specs=specs,
                     engine=eng,
                     country=country,
@@ -444,6 +476,8 @@ def measures_from_records(
                 queries += more.queries
     finally:
         eng.close()
+        pool.shutdown(wait=True)
+    record_files = [sf.file for sf in hashed()] if len(sources) == len(record_files) else record_files
     measures = pd.DataFrame(rows, columns=["_fy", *OUTPUT_COLUMNS])
     measures = measures.sort_values(["measure", "_fy"], kind="stable").drop(columns="_fy").reset_index(drop=True)
     return RecordsResult(

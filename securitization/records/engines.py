@@ -121,6 +121,7 @@ class Engine(Protocol):
         by: str | None,
         as_of: dt.date | None,
         measures: Sequence[MeasureSpec],
+        check_duplicates: bool = True,
     ) -> Computed: ...
 
     def close(self) -> None: ...
@@ -163,16 +164,27 @@ class SQLEngine:
         by: str | None,
         as_of: dt.date | None,
         measures: Sequence[MeasureSpec],
+        check_duplicates: bool = True,
     ) -> Computed:
-        """Compute the statistics of one layout kind (see the module docstring)."""
+        """Compute the statistics of one layout kind (see the module docstring).
+
+        ``check_duplicates=False`` skips the pass that looks for duplicated later stints
+        (they never change a measure; the first stints' duplicates are still counted).
+        """
         if layout.kind == "stints":
-            return self._stints(layout, sources, start_month, by, as_of)
+            return self._stints(layout, sources, start_month, by, as_of, check_duplicates)
         if layout.kind == "encounters":
             return self._encounters(layout, sources, by, measures)
         return self._fytables(layout, sources, measures)
 
     def _stints(
-        self, layout: Layout, sources: Sequence[SourceFile], start_month: int, by: str | None, as_of: dt.date | None
+        self,
+        layout: Layout,
+        sources: Sequence[SourceFile],
+        start_month: int,
+        by: str | None,
+        as_of: dt.date | None,
+        check_duplicates: bool = True,
     ) -> Computed:
         d = self.dialect
         stays = "records_stays"
@@ -194,11 +206,13 @@ class SQLEngine:
             rows_per = [(fy, _epoch(s), _epoch(e)) for fy, (s, e) in periods.items()] or [(0, 0.0, 1.0)]
             fy_as_of = _fy_of(as_of_end - pd.Timedelta(microseconds=1), start_month)
             aggs = _sql.stints_aggregate_sql(stays, d, _epoch(as_of_end), fy_as_of, rows_per)
+            if check_duplicates:
+                aggs["duplicates"] = _sql.stints_duplicates_sql(self._selects(layout, sources), stays, d, layout)
             got = {k: self.fetch(q) for k, q in aggs.items()}
             queries += list(aggs.values())
         finally:
             self.drop(stays)
-        frame = _stints_frame(got)
+        frame = _stints_frame(got, {fy: _epoch(e) - _epoch(s) for fy, (s, e) in periods.items()})
         stats = frame.loc[(frame["kind"] == "measure") & frame["fy"].isin(list(periods))].copy()
         quality = _stints_quality(frame.loc[frame["kind"] != "measure"], layout)
         return Computed(
@@ -243,35 +257,49 @@ class SQLEngine:
         )
 
 
-def _stints_frame(got: dict[str, list[tuple[Any, ...]]]) -> pd.DataFrame:
+def _stints_frame(got: dict[str, list[tuple[Any, ...]]], period_s: dict[int, float]) -> pd.DataFrame:
     """The stints queries' rows as one long table ``kind, stat, fy, grp, value, n``."""
     rows: list[tuple[Any, ...]] = []
-    for fy, grp, n, nonc, known in got["book_ins"]:
-        rows.append(("measure", "book_ins", fy, grp, float(n), int(n)))
-        rows.append(("measure", "noncriminal_share", fy, grp, nonc / known if known else None, int(known or 0)))
-    for fy, grp, secs, n, period in got["adp"]:
-        rows.append(("measure", "adp", fy, grp, float(secs) / float(period), int(n)))
+    adp: dict[tuple[Any, Any], list[float]] = {}
+    total_rows = total_units = 0
+    dup_rows = dup_units = 0
+    for fy, grp, stays, nonc, known, secs, n_adp in got["fy"]:
+        stays, nonc, known, n_adp = _int(stays), _int(nonc), _int(known), _int(n_adp)
+        rows.append(("measure", "book_ins", fy, grp, float(stays), stays))
+        rows.append(("measure", "noncriminal_share", fy, grp, nonc / known if known else None, known))
+        acc = adp.setdefault((fy, grp), [0.0, 0])
+        acc[0] += float(secs or 0)
+        acc[1] += n_adp
+    for r in got["quality"]:
+        reason, n_rows, units = r[0], _int(r[1]), _int(r[2])
+        total_rows, total_units = total_rows + n_rows, total_units + units
+        if reason is not None:
+            rows.append(("quality", reason, None, None, float(n_rows), units))
+            continue
+        first_dup, open_rows, open_stays, across_rows, across_stays = (_int(x) for x in r[3:8])
+        dup_rows, dup_units = dup_rows + first_dup, dup_units + first_dup
+        rows.append(("flag", "open stay", None, None, float(open_rows), open_stays))
+        rows.append(("flag", "stay across fiscal years", None, None, float(across_rows), across_stays))
+        names = ("unknown criminality code", "redacted criminality", "missing criminality")
+        for name, cr, cs in zip(names, r[8::2], r[9::2], strict=True):
+            rows.append(("flag", name, None, None, float(_int(cr)), _int(cs)))
+    for fy, grp, secs, n in got["adp"]:
+        acc = adp.setdefault((fy, grp), [0.0, 0])
+        acc[0] += float(secs or 0)
+        acc[1] += _int(n)
+    for (fy, grp), (secs, n) in adp.items():
+        if fy in period_s:
+            rows.append(("measure", "adp", fy, grp, secs / period_s[fy], int(n)))
     for fy, grp, q, n in got["los"]:
         rows.append(("measure", "los_median", fy, grp, float(q[0]), int(n)))
         rows.append(("measure", "los_p90", fy, grp, float(q[1]), int(n)))
-    total_rows = total_stays = 0
-    for r in got["quality"]:
-        reason, n_rows, n_stays = r[0], _int(r[1]), _int(r[2])
-        total_rows, total_stays = total_rows + n_rows, total_stays + n_stays
-        if reason is not None:
-            rows.append(("quality", reason, None, None, float(n_rows), n_stays))
-            continue
-        dup_rows, dup_stays, open_rows, open_stays, across_rows, across_stays = (_int(x) for x in r[3:9])
-        rows.append(("quality", "duplicate stint", None, None, float(dup_rows), dup_stays))
-        rows.append(("flag", "open stay", None, None, float(open_rows), open_stays))
-        rows.append(("flag", "stay across fiscal years", None, None, float(across_rows), across_stays))
-        for name, (cr, cs) in zip(
-            ("unknown criminality code", "redacted criminality", "missing criminality"),
-            zip(r[9::2], r[10::2], strict=True),
-            strict=True,
-        ):
-            rows.append(("flag", name, None, None, float(_int(cr)), _int(cs)))
-    rows.append(("quality", "stints read", None, None, float(total_rows), total_stays))
+    if "duplicates" in got:
+        extra, _ = got["duplicates"][0]
+        dup_rows, dup_units = dup_rows + _int(extra), dup_units + _int(extra)
+    else:
+        rows.append(("flag", NOT_CHECKED, None, None, 0.0, 0))
+    rows.append(("quality", "duplicate stint", None, None, float(dup_rows), dup_units))
+    rows.append(("quality", "stints read", None, None, float(total_rows), total_units))
     return pd.DataFrame(rows, columns=["kind", "stat", "fy", "grp", "value", "n"])
 
 
@@ -299,7 +327,9 @@ def _stats_frame(stats: pd.DataFrame, table: str) -> pd.DataFrame:
     return out.sort_values(["stat", "fy", "grp"], na_position="first", kind="stable").reset_index(drop=True)
 
 
+NOT_CHECKED = "later stints not checked for duplicates"
 _KEPT = {
+    NOT_CHECKED: "not checked (check_duplicates=False): duplicates never change a measure",
     "open stay": "kept: counted as detained until the end of the as-of day; left out of length of stay",
     "stay across fiscal years": "kept: clipped to each fiscal year",
     "missing criminality": "kept: left out of the non-criminal share",
@@ -324,7 +354,7 @@ def _stints_quality(frame: pd.DataFrame, layout: Layout) -> pd.DataFrame:
             action = "dropped: counted once"
         else:
             action = "dropped"
-        if rows or r.stat == "stints read":
+        if rows or r.stat in ("stints read", NOT_CHECKED):
             out.append((layout.id, str(r.stat), action, rows, units))
     return _quality_frame(out)
 
@@ -596,8 +626,9 @@ class PandasEngine:
         by: str | None,
         as_of: dt.date | None,
         measures: Sequence[MeasureSpec],
+        check_duplicates: bool = True,
     ) -> Computed:
-        """Compute the statistics of one layout kind (see the module docstring)."""
+        """Compute the statistics of one layout kind (see the module docstring; duplicates always checked)."""
         from . import _pandas
 
         if layout.kind == "stints":

@@ -5,9 +5,11 @@ once to Parquet in a cache folder outside the repository (``~/.cache/securitizat
 or ``$SECURITIZATION_BENCH_CACHE``). Printed, in one run:
 
 * 20 million rows: FY ADP, book-ins, median length of stay and the non-criminal share by
-  ``measures_from_records`` on DuckDB, against a hand-written DuckDB SQL query computing
-  the same numbers (checked equal), as a ratio (the issue asks for at most 1.5x); the peak
-  memory of each (its own process: ``ru_maxrss``; the issue asks for at most 4 GB);
+  ``measures_from_records`` on DuckDB (which also counts every bad record by reason and
+  hashes the file), against a hand-written DuckDB SQL query computing the same numbers
+  (checked equal), as a ratio (the issue asks for at most 1.5x): each the best of four
+  runs, alternated, as the machine is shared; the peak memory of each (its own process:
+  ``ru_maxrss``; the issue asks for at most 4 GB);
 * the same file on Spark in local mode, its time printed beside;
 * with ``--stream-100m``: 100 million rows streamed from Parquet by DuckDB with a memory
   limit (the issue asks that it completes on 2 cores and 24 GB).
@@ -113,8 +115,17 @@ STATS = {
 }
 
 
-def child(what: str, path: Path, engine: str) -> dict[str, object]:
-    """One measurement, in this (child) process: seconds, peak GB and the numbers per FY."""
+def child(what: str, path: Path, engine: str, repeat: int) -> dict[str, object]:
+    """The best of ``repeat`` runs, in this (child) process: seconds, peak GB, numbers per FY."""
+    best: dict[str, object] = {}
+    for _ in range(repeat):
+        out = one_run(what, path, engine)
+        if not best or float(out["seconds"]) < float(best["seconds"]):  # type: ignore[arg-type]
+            best = out
+    return {**best, "peak_gb": peak_gb()}
+
+
+def one_run(what: str, path: Path, engine: str) -> dict[str, object]:
     if what == "hand":
         import duckdb
 
@@ -140,12 +151,12 @@ def child(what: str, path: Path, engine: str) -> dict[str, object]:
             if r.measure in STATS:
                 numbers.setdefault(r.period, {})[STATS[r.measure]] = r.value
         numbers = {"rows_read": res.rows_read, "rows_dropped": res.rows_dropped, **numbers}  # type: ignore[dict-item]
-    return {"seconds": secs, "peak_gb": peak_gb(), "numbers": numbers}
+    return {"seconds": secs, "numbers": numbers}
 
 
-def run_child(what: str, path: Path, engine: str = "duckdb") -> dict[str, object]:
+def run_child(what: str, path: Path, engine: str = "duckdb", repeat: int = 1) -> dict[str, object]:
     out = subprocess.run(
-        [sys.executable, __file__, "--child", what, "--path", str(path), "--engine", engine],
+        [sys.executable, __file__, "--child", what, "--path", str(path), "--engine", engine, "--repeat", str(repeat)],
         check=True,
         capture_output=True,
         text=True,
@@ -173,18 +184,28 @@ def main() -> None:
     p.add_argument("--seed", type=int, default=20110101)
     p.add_argument("--no-spark", action="store_true", help="skip the Spark local run")
     p.add_argument("--stream-100m", action="store_true", help="also stream 100 million rows (written once, cached)")
-    p.add_argument("--child", choices=["records", "hand"], help=argparse.SUPPRESS)
+    p.add_argument("--child", choices=["records", "records-quick", "hand"], help=argparse.SUPPRESS)
     p.add_argument("--path", help=argparse.SUPPRESS)
     p.add_argument("--engine", default="duckdb", help=argparse.SUPPRESS)
+    p.add_argument("--repeat", type=int, default=1, help=argparse.SUPPRESS)
     args = p.parse_args()
     if args.child:
-        print(json.dumps(child(args.child, Path(args.path), args.engine)))
+        print(json.dumps(child(args.child, Path(args.path), args.engine, args.repeat)))
         return
 
     print(f"records benchmark: synthetic ddp-detention-stints, {START} to {END}, seed {args.seed}", flush=True)
     path = stints_file(args.rows, args.seed)
-    rec = run_child("records", path)
-    hand = run_child("hand", path)
+    # alternate the two, twice, each the best of two runs in its own process (the machine is shared)
+    recs, hands, quick = [], [], []
+    for _ in range(2):
+        recs.append(run_child("records", path, repeat=2))
+        hands.append(run_child("hand", path, repeat=2))
+        quick.append(run_child("records-quick", path, repeat=2))
+    q = min(quick, key=lambda r: float(r["seconds"]))  # type: ignore[arg-type]
+    rec = min(recs, key=lambda r: float(r["seconds"]))  # type: ignore[arg-type]
+    hand = min(hands, key=lambda r: float(r["seconds"]))  # type: ignore[arg-type]
+    rec["peak_gb"] = max(float(r["peak_gb"]) for r in recs)  # type: ignore[arg-type]
+    hand["peak_gb"] = max(float(r["peak_gb"]) for r in hands)  # type: ignore[arg-type]
     n = rec["numbers"]
     ok = same_numbers(n, hand["numbers"])  # type: ignore[arg-type]
     print(f"  {n['rows_read']:,} stints read, {n['rows_dropped']:,} dropped as bad records")  # type: ignore[index]
@@ -192,6 +213,11 @@ def main() -> None:
     print(f"  hand-written DuckDB SQL:        {hand['seconds']:7.1f} s, peak {hand['peak_gb']:.2f} GB")
     ratio = float(rec["seconds"]) / float(hand["seconds"])  # type: ignore[arg-type]
     print(f"  ratio records / hand-written: {ratio:.2f}x (target <= 1.5x); same numbers: {'yes' if ok else 'NO'}")
+    qratio = float(q["seconds"]) / float(hand["seconds"])  # type: ignore[arg-type]
+    print(
+        f"  without the duplicated-later-stints pass (check_duplicates=False): {q['seconds']:.1f} s, "
+        f"ratio {qratio:.2f}x; same numbers: {'yes' if same_numbers(q['numbers'], hand['numbers']) else 'NO'}"  # type: ignore[arg-type]
+    )
     print(f"  peak memory within 4 GB: {'yes' if float(rec['peak_gb']) <= 4 else 'NO'}")  # type: ignore[arg-type]
     fy = sorted(k for k in n if k.startswith("FY"))[-2]  # type: ignore[union-attr]
     print(f"  e.g. {fy}: {json.dumps(n[fy])}")  # type: ignore[index]

@@ -173,3 +173,22 @@ def test_unknown_choices_raise(stints_csv: Path) -> None:
 def test_str_reports_the_counts(stints_csv: Path) -> None:
     text = str(measures_from_records(stints_csv, layout="ddp-detention-stints", as_of=AS_OF))
     assert "11 records read, 5 dropped" in text and "redacted anonymized_identifier" in text
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+def test_duplicated_transfer(tmp_path: Path, engine: str) -> None:
+    """A's transfer stint listed twice: one more duplicate, the same measures; unchecked, it is said so."""
+    f = stints_frame()
+    f = pd.concat([f, f.iloc[[1]]], ignore_index=True)
+    path = tmp_path / "s.csv"
+    f.to_csv(path, index=False)
+    res = measures_from_records(path, layout="ddp-detention-stints", engine=engine, as_of=AS_OF)
+    _check(res)
+    q = res.quality.set_index("reason")
+    assert q.loc["duplicate stint", "rows"] == 2 and q.loc["stints read", "rows"] == 12
+    if engine == "duckdb":
+        quick = measures_from_records(path, layout="ddp-detention-stints", as_of=AS_OF, check_duplicates=False)
+        _check(quick)
+        q2 = quick.quality.set_index("reason")
+        assert q2.loc["duplicate stint", "rows"] == 1  # the first stint's duplicate (C) is always counted
+        assert q2.loc["later stints not checked for duplicates", "action"].startswith("not checked")
