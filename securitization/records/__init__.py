@@ -20,6 +20,33 @@ Bundled layouts (``securitization/records/layouts/*.toml``):
 Engines: DuckDB (default, embedded, out of core), Spark (PySpark) and pandas run the same
 definitions. Bad records are counted by reason and reported, never dropped in silence.
 
+Notes
+-----
+The definitions (``definitions.toml``, each versioned; version 1 throughout):
+
+* Stays: stints collapse into one stay per person and stay book-in. A stay ends at the
+  latest stay book-out of its stints; when none has one but every stint has a book-out,
+  at the latest book-out; otherwise it is open and counts as detained to the end of the
+  ``as_of`` day (default: the day of the latest book-in or book-out in the files).
+* ``stints.book-ins``: stays whose stay book-in falls in the fiscal year.
+* ``stints.adp``: each stay clipped to the fiscal year; the clipped lengths (days, exact
+  times) summed and divided by the year's days (a year cut short by ``as_of`` counts the
+  days it covers, and is written as an interval of days).
+* ``stints.length-of-stay``: median and 90th percentile (linear interpolation, type 7) of
+  book-out minus book-in, in days, of the closed stays that end in the year.
+* ``stints.noncriminal-share``: (pending + other) / (convicted + pending + other) over the
+  stays booked in during the year; a stay has the most serious class of its stints.
+* ``encounters.count``: sum of the encounter counts per fiscal year (optionally of one
+  Title of Authority); exact duplicate rows once.
+* ``fy-table.latest-pull``: ICE's own figure of the fiscal year from its latest pull.
+
+Bad records and what is done with them: no person, a redacted person, no (or an
+unreadable, or a redacted) stay book-in - dropped; book-out before book-in, an unreadable
+stay book-out - the stay dropped; duplicated stints - counted once; open stays - kept to
+``as_of``; stays across fiscal years - clipped; unknown, missing or redacted criminality -
+left out of the share. Periods follow the country's fiscal year
+(:data:`FISCAL_YEAR_START`; US federal: October, written ``FY2019``).
+
 Examples
 --------
 >>> import tempfile

@@ -317,7 +317,7 @@ def encounters(
     return stats, pd.DataFrame(q, columns=["kind", "stat", "value", "n"])
 
 
-def fytable(frame: pd.DataFrame, m: MeasureSpec) -> pd.DataFrame:
+def fytable(frame: pd.DataFrame, m: MeasureSpec, start_month: int, window_days: int) -> pd.DataFrame:
     """One measure of a fiscal-year table from the latest pull of each year (see :func:`_sql.fytable_sql`)."""
     f = frame.copy()
     v = sum((f[c] for c in m.value[1:]), f[m.value[0]])
@@ -328,17 +328,19 @@ def fytable(frame: pd.DataFrame, m: MeasureSpec) -> pd.DataFrame:
     f["v"] = v
     f["grp"] = f[m.by] if m.by else None
     has = f["fiscal_year"].notna() & f["pull_date"].notna()
+    from .engines import fiscal_year_bounds
+
     pulls = f.loc[has].groupby(["fiscal_year", "pull_date"], as_index=False)["file_date"].max()
-    firsts = f.loc[has].groupby("fiscal_year", as_index=False)["pull_date"].min()
-    firsts = firsts.rename(columns={"pull_date": "first_next"}).assign(fiscal_year=lambda x: x["fiscal_year"] - 1)
-    pulls = pulls.merge(firsts, on="fiscal_year", how="left")
-    later = [
-        n is not None and not pd.isna(n) and p >= n
-        for p, n in zip(pulls["pull_date"], pulls["first_next"], strict=True)
-    ]
-    ok = pulls.loc[~np.array(later, dtype=bool)]
+    keys = set(zip(pulls["fiscal_year"], pulls["pull_date"], strict=True))
+    why: dict[tuple[Any, Any], str] = {}
+    for fy, pull in keys:
+        start, end = fiscal_year_bounds(int(fy), start_month)
+        if not (start.date() <= pull < (end + pd.Timedelta(days=window_days)).date()):
+            why[(fy, pull)] = f"pull date outside the fiscal year and the {window_days} days after it"
+        elif (fy + 1, pull) in keys:
+            why[(fy, pull)] = "pull also published under the next fiscal year"
+    ok = pulls.loc[[k not in why for k in zip(pulls["fiscal_year"], pulls["pull_date"], strict=True)]]
     latest = ok.loc[ok.groupby("fiscal_year")["pull_date"].idxmax()] if len(ok) else ok
-    okset = set(zip(ok["fiscal_year"], ok["pull_date"], strict=True))
     chosen = {(r.fiscal_year, r.pull_date): r.file_date for r in latest.itertuples()}
     key = list(zip(f["fiscal_year"], f["pull_date"], strict=True))
     cond = pd.Series(True, index=f.index)
@@ -352,8 +354,8 @@ def fytable(frame: pd.DataFrame, m: MeasureSpec) -> pd.DataFrame:
     for i, k in enumerate(key):
         if not has.iloc[i]:
             reason.append("missing or unreadable fiscal_year or pull_date")
-        elif k not in okset:
-            reason.append("pull dated on or after the first pull of the next fiscal year")
+        elif k in why:
+            reason.append(why[k])
         elif k not in chosen or (f["file_date"].iloc[i] is not None and f["file_date"].iloc[i] != chosen[k]):
             reason.append("superseded by a later pull or file")
         elif not cond.iloc[i]:

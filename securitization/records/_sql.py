@@ -55,6 +55,18 @@ class Dialect:
             return f"quantile_cont({x}, [{arr}])"
         return f"percentile({x}, array({', '.join(f'CAST({float(p)!r} AS DOUBLE)' for p in ps)}))"
 
+    def redacted(self, x: str, markers: Sequence[str]) -> str:
+        """``x`` is one of the (lower-case) markers; the byte-length test first spares most cells ``lower()``."""
+        if not markers:
+            return "FALSE"
+        lengths = ", ".join(str(n) for n in sorted({len(m.encode()) for m in markers}))
+        size = f"strlen({x})" if self.name == "duckdb" else f"octet_length({x})"
+        return f"({size} IN ({lengths}) AND lower({x}) IN {in_list(markers)})"
+
+    def date_add(self, x: str, days: int) -> str:
+        """A date ``days`` days after ``x``."""
+        return f"({x} + INTERVAL {int(days)} DAY)" if self.name == "duckdb" else f"date_add({x}, {int(days)})"
+
     def hash2(self, a: str, b: str) -> str:
         """A 64-bit hash of two values (nulls allowed)."""
         return f"hash({a}, {b})" if self.name == "duckdb" else f"xxhash64({a}, {b})"
@@ -196,13 +208,12 @@ def stints_stays_sql(
     and fiscal years the measures need (those that depend on ``as_of`` are computed later).
     """
     cols = layout.tables[0].columns
-    markers = in_list(layout.redaction)
     crim = layout.values.get("criminality", {})
     person, stay_in, stay_out = (cols[r].names[0] for r in ("person", "stay_book_in", "stay_book_out"))
     reason = (
         "CASE"
         f" WHEN person IS NULL THEN {lit('missing ' + person)}"
-        f" WHEN lower(person) IN {markers} THEN {lit('redacted ' + person)}"
+        f" WHEN {d.redacted('person', layout.redaction)} THEN {lit('redacted ' + person)}"
         f" WHEN in_bad = 'redacted' THEN {lit('redacted ' + stay_in)}"
         f" WHEN in_bad = 'unreadable' THEN {lit('unreadable ' + stay_in)}"
         f" WHEN stay_in IS NULL THEN {lit('missing ' + stay_in)}"
@@ -214,7 +225,7 @@ def stints_stays_sql(
         f" WHEN criminality IN {in_list(crim.get('pending', ()))} THEN 2"
         f" WHEN criminality IN {in_list(crim.get('other', ()))} THEN 3"
         " WHEN criminality IS NULL THEN 9"
-        f" WHEN lower(criminality) IN {markers} THEN 8"
+        f" WHEN {d.redacted('criminality', layout.redaction)} THEN 8"
         " ELSE 7 END"
     )
     grp = "CAST(NULL AS STRING)" if by is None else f"min_by({by}, book_in)"
@@ -228,7 +239,7 @@ def stints_stays_sql(
 {_union(selects)}
 ),
 g AS (
-  SELECT person, stay_book_in AS stay_in, stay_book_in__bad AS in_bad,
+  SELECT person, stay_book_in AS stay_in, {"stay_book_in__bad" if text_times else "CAST(NULL AS STRING)"} AS in_bad,
     COUNT(*) AS n_rows,
     GREATEST(COUNT(*) FILTER (WHERE book_in = stay_book_in) - 1, 0) AS n_dup,
     MAX(stay_book_out) AS stay_out,
@@ -239,7 +250,7 @@ g AS (
     MIN({rank}) AS crim_rank,
     {grp} AS grp
   FROM src
-  GROUP BY person, stay_book_in, stay_book_in__bad
+  GROUP BY person, stay_book_in{", stay_book_in__bad" if text_times else ""}
 ),
 h AS (
   SELECT *, {reason} AS row_reason,
@@ -283,7 +294,6 @@ def stints_duplicates_sql(selects: Sequence[str], stays: str, d: Dialect, layout
     none); the stays dropped as a whole (book-out before book-in, unreadable book-out)
     keep their duplicates among their own rows. Returns ``extra rows, duplicated stints``.
     """
-    markers = in_list(layout.redaction)
     return f"""WITH src AS (
 {_union(selects)}
 ),
@@ -292,7 +302,7 @@ dup AS (
   FROM src
   WHERE person IS NOT NULL AND stay_book_in IS NOT NULL AND book_in IS DISTINCT FROM stay_book_in
   GROUP BY person, stay_book_in, book_in, facility
-  HAVING COUNT(*) > 1 AND lower(person) NOT IN {markers}
+  HAVING COUNT(*) > 1 AND NOT {d.redacted("person", layout.redaction)}
 ),
 bad AS (SELECT bad_sk, in_s FROM {stays} WHERE bad_sk IS NOT NULL)
 SELECT SUM(dup.extra), COUNT(*) FROM dup
@@ -416,11 +426,14 @@ def encounters_measure_sql(rows: str, layout: Layout, measures: Sequence[Measure
 # --- fiscal-year tables ------------------------------------------------------------------
 
 
-def fytable_sql(selects: Sequence[str], m: MeasureSpec) -> str:
+def fytable_sql(selects: Sequence[str], m: MeasureSpec, d: Dialect, start_month: int, window_days: int) -> str:
     """One measure of a fiscal-year statistics table, from the latest pull of each year.
 
-    Output columns: ``fy, grp, value, n_values, n_rows, pull_date, file_date`` for the
-    measure, then quality rows with ``fy`` NULL and the reason in ``grp``.
+    A pull of fiscal year ``n`` counts when its pull date falls in the year or up to
+    ``window_days`` after it, and the same pull date is not also a pull of year ``n + 1``
+    (then the file is the next year's, under the earlier name). Output columns: ``fy,
+    grp, value, n_values, n_rows, pull_date, file_date`` for the measure, then quality
+    rows with ``fy`` NULL and the reason in ``grp``.
     """
     terms = " + ".join(m.value)
     v = f"({terms})"
@@ -431,16 +444,22 @@ def fytable_sql(selects: Sequence[str], m: MeasureSpec) -> str:
     cond = " AND ".join(f"{role} IN {in_list(vals)}" for role, vals in m.where.items()) or "TRUE"
     grp = "CAST(NULL AS STRING)" if m.by is None else m.by
     bad = " OR ".join(f"{r}__bad IS NOT NULL" for r in (*m.value, *((m.divide_by,) if m.divide_by else ())))
+    y0 = "pulls.fiscal_year - 1" if start_month > 1 else "pulls.fiscal_year"
+    y1 = "pulls.fiscal_year" if start_month > 1 else "pulls.fiscal_year + 1"
     return f"""WITH src AS (
 {_union(selects)}
 ),
 pulls AS (SELECT fiscal_year, pull_date, MAX(file_date) AS file_date FROM src GROUP BY fiscal_year, pull_date),
-firsts AS (SELECT fiscal_year, MIN(pull_date) AS first_pull FROM src GROUP BY fiscal_year),
 ok AS (
-  SELECT pulls.* FROM pulls LEFT JOIN firsts ON firsts.fiscal_year = pulls.fiscal_year + 1
-  WHERE firsts.first_pull IS NULL OR pulls.pull_date < firsts.first_pull
+  SELECT pulls.*,
+    CASE WHEN pulls.pull_date < make_date({y0}, {start_month}, 1)
+           OR pulls.pull_date >= {d.date_add(f"make_date({y1}, {start_month}, 1)", window_days)}
+           THEN 'pull date outside the fiscal year and the {window_days} days after it'
+         WHEN nxt.fiscal_year IS NOT NULL THEN 'pull also published under the next fiscal year'
+    END AS why
+  FROM pulls LEFT JOIN pulls nxt ON nxt.fiscal_year = pulls.fiscal_year + 1 AND nxt.pull_date = pulls.pull_date
 ),
-latest AS (SELECT fiscal_year, MAX(pull_date) AS pull_date FROM ok GROUP BY fiscal_year),
+latest AS (SELECT fiscal_year, MAX(pull_date) AS pull_date FROM ok WHERE why IS NULL GROUP BY fiscal_year),
 chosen AS (
   SELECT latest.fiscal_year, latest.pull_date, pulls.file_date FROM latest
   JOIN pulls ON pulls.fiscal_year = latest.fiscal_year AND pulls.pull_date = latest.pull_date
@@ -448,7 +467,7 @@ chosen AS (
 t AS (
   SELECT src.*, {v} AS v, {grp} AS grp,
     CASE WHEN src.fiscal_year IS NULL OR src.pull_date IS NULL THEN 'missing or unreadable fiscal_year or pull_date'
-         WHEN ok.fiscal_year IS NULL THEN 'pull dated on or after the first pull of the next fiscal year'
+         WHEN ok.why IS NOT NULL THEN ok.why
          WHEN chosen.fiscal_year IS NULL OR src.file_date <> chosen.file_date THEN 'superseded by a later pull or file'
          WHEN NOT ({cond}) THEN 'not selected'
          WHEN {bad or "FALSE"} THEN 'unreadable or redacted value'

@@ -118,9 +118,10 @@ class RecordsResult:
         rows read, used and dropped with reasons, layout and definition with versions,
         engine and query).
     quality
-        Record counts: ``table, reason, action, rows, units`` (``units``: stays for
-        stints, distinct rows for encounters). ``action`` says what was done: read,
-        dropped, kept (with how), not used.
+        Record counts: ``table, measure, reason, action, rows, units`` (``units``: stays
+        for stints, distinct rows for encounters; ``measure`` is set for fiscal-year
+        tables, whose counts depend on the rows a measure selects). ``action`` says what
+        was done: read, dropped, kept (with how), not used.
     files
         The input files, with their SHA-256.
     layout
@@ -148,15 +149,21 @@ class RecordsResult:
     country: str
     fiscal_year_start_month: int
 
+    def _per_table(self) -> pd.DataFrame:
+        # fy-tables: one set of counts per measure; a table's records are counted once
+        return self.quality.drop_duplicates(["table", "reason", "action", "rows"])
+
     @property
     def rows_read(self) -> int:
         """Records read from all files."""
-        return int(self.quality.loc[self.quality["action"] == "read", "rows"].sum())
+        q = self._per_table()
+        return int(q.loc[q["action"] == "read", "rows"].sum())
 
     @property
     def rows_dropped(self) -> int:
         """Records not used because they are bad (each counted under one reason)."""
-        return int(self.quality.loc[self.quality["action"].str.startswith("dropped"), "rows"].sum())
+        q = self._per_table()
+        return int(q.loc[q["action"].str.startswith("dropped"), "rows"].sum())
 
     def to_frame(self) -> pd.DataFrame:
         """The measure rows (a copy)."""
@@ -259,7 +266,8 @@ def _rows(
         key = spec.statistic if layout.kind == "stints" else str(idx)
         stats = computed.stats.loc[computed.stats["stat"] == key]
         files = [sf for sf in sources if layout.kind != "fy-tables" or sf.table.name == spec.table]
-        quality = computed.quality.loc[computed.quality["table"] == (spec.table or layout.id)]
+        cq = computed.quality
+        quality = cq.loc[(cq["table"] == (spec.table or layout.id)) & cq["measure"].isin(["", spec.measure])]
         for r in stats.itertuples(index=False):
             if pd.isna(r.value):
                 continue
@@ -281,8 +289,8 @@ def _rows(
             else:
                 pull = dt.date.fromisoformat(str(r.pull_date))
                 start, nxt = fiscal_year_bounds(int(r.fy), start_month)
-                if pd.Timestamp(pull) + pd.Timedelta(days=1) < nxt:
-                    end = pd.Timestamp(pull) + pd.Timedelta(days=1)
+                if pd.Timestamp(pull) + pd.Timedelta(days=layout.full_year_within_days) < nxt:
+                    end = pd.Timestamp(pull) + pd.Timedelta(days=1)  # a year-to-date figure
                 extra["pull"] = {"fiscal_year": int(r.fy), "pull_date": str(r.pull_date), "file_date": str(r.file_date)}
                 note_extra = f"Latest pull of FY{int(r.fy)}: pull date {r.pull_date}, file date {r.file_date}."
                 if int(r.n) > 1:

@@ -46,7 +46,7 @@ ENGINES: tuple[EngineName, ...] = ("duckdb", "spark", "pandas")
 DUCKDB_VERSION = "2.0.1"  # the version tested (DuckDB 2.0 changed its Python API)
 SPARK_VERSION = "4.3.0"
 STATS_COLUMNS = ["stat", "fy", "grp", "value", "n", "pull_date", "file_date", "table"]
-QUALITY_COLUMNS = ["table", "reason", "action", "rows", "units"]
+QUALITY_COLUMNS = ["table", "measure", "reason", "action", "rows", "units"]
 
 
 @dataclass(kw_only=True)
@@ -175,7 +175,7 @@ class SQLEngine:
             return self._stints(layout, sources, start_month, by, as_of, check_duplicates)
         if layout.kind == "encounters":
             return self._encounters(layout, sources, by, measures)
-        return self._fytables(layout, sources, measures)
+        return self._fytables(layout, sources, measures, start_month)
 
     def _stints(
         self,
@@ -235,14 +235,16 @@ class SQLEngine:
         quality = _generic_quality(frame.loc[frame["kind"].isin(["quality", "flag"])], layout.id, "rows read")
         return Computed(stats=_stats_frame(stats, layout.id), quality=quality, queries=[create, agg])
 
-    def _fytables(self, layout: Layout, sources: Sequence[SourceFile], measures: Sequence[MeasureSpec]) -> Computed:
+    def _fytables(
+        self, layout: Layout, sources: Sequence[SourceFile], measures: Sequence[MeasureSpec], start_month: int
+    ) -> Computed:
         stats, quality, queries = [], [], []
         for i, m in enumerate(measures):
             files = [(j, sf) for j, sf in enumerate(sources) if sf.table.name == m.table]
             if not files:
                 continue
             selects = [_sql.file_select(sf, self.source(sf, j), layout, self.dialect) for j, sf in files]
-            q = _sql.fytable_sql(selects, m)
+            q = _sql.fytable_sql(selects, m, self.dialect, start_month, layout.pull_window_days)
             queries.append(q)
             rows = pd.DataFrame(
                 self.fetch(q), columns=["fy", "grp", "value", "n_values", "n_rows", "pull_date", "file_date"]
@@ -355,7 +357,7 @@ def _stints_quality(frame: pd.DataFrame, layout: Layout) -> pd.DataFrame:
         else:
             action = "dropped"
         if rows or r.stat in ("stints read", NOT_CHECKED):
-            out.append((layout.id, str(r.stat), action, rows, units))
+            out.append((layout.id, "", str(r.stat), action, rows, units))
     return _quality_frame(out)
 
 
@@ -372,11 +374,11 @@ def _generic_quality(frame: pd.DataFrame, table: str, read_label: str) -> pd.Dat
         else:
             action = "dropped"
         if rows or r.stat == read_label:
-            out.append((table, str(r.stat), action, rows, units))
+            out.append((table, "", str(r.stat), action, rows, units))
     return _quality_frame(out)
 
 
-def _quality_frame(rows: list[tuple[str, str, str, int, int]]) -> pd.DataFrame:
+def _quality_frame(rows: list[tuple[str, str, str, str, int, int]]) -> pd.DataFrame:
     q = pd.DataFrame(rows, columns=QUALITY_COLUMNS)
     order = q["action"].map(lambda a: {"read": 0}.get(a, 2 if a.startswith("kept") else 1))
     return q.assign(_o=order).sort_values(["_o", "reason"], kind="stable").drop(columns="_o").reset_index(drop=True)
@@ -385,7 +387,7 @@ def _quality_frame(rows: list[tuple[str, str, str, int, int]]) -> pd.DataFrame:
 _FY_ACTIONS = {
     "not selected": "not used: other rows of the table",
     "superseded by a later pull or file": "not used: an earlier pull or file of the year",
-    "pull dated on or after the first pull of the next fiscal year": "dropped: a file of the next year",
+    "pull also published under the next fiscal year": "dropped: a file of the next year",
 }
 
 
@@ -406,12 +408,15 @@ def _fytable_frames(rows: pd.DataFrame, i: int, m: MeasureSpec) -> tuple[pd.Data
     )
     conflicts = int((meas["n_values"] > 1).sum())
     total = int(rows["n_rows"].sum())
-    q = [(str(m.table), "rows read", "read", total, total)]
+    q = [(str(m.table), m.measure, "rows read", "read", total, total)]
     for r in qual.itertuples(index=False):
-        q.append((str(m.table), str(r.grp), _FY_ACTIONS.get(str(r.grp), "dropped"), int(r.n_rows), int(r.n_rows)))
+        action = _FY_ACTIONS.get(
+            str(r.grp), "dropped: a misdated pull" if str(r.grp).startswith("pull date") else "dropped"
+        )
+        q.append((str(m.table), m.measure, str(r.grp), action, int(r.n_rows), int(r.n_rows)))
     if conflicts:
         n = int(meas.loc[meas["n_values"] > 1, "n_rows"].sum())
-        q.append((str(m.table), "differing values within a pull (largest kept)", "kept", n, conflicts))
+        q.append((str(m.table), m.measure, "differing values within a pull (largest kept)", "kept", n, conflicts))
     stats = stats.sort_values(["stat", "fy", "grp"], na_position="first", kind="stable").reset_index(drop=True)
     return stats, _quality_frame(q)
 
@@ -656,7 +661,7 @@ class PandasEngine:
             if not files:
                 continue
             frame = pd.concat([_pandas.read_roles(sf, layout) for sf in files], ignore_index=True)
-            rows = _pandas.fytable(frame, m)
+            rows = _pandas.fytable(frame, m, start_month, layout.pull_window_days)
             meas, qual = _fytable_frames(rows, i, m)
             all_stats.append(meas)
             all_q.append(qual)

@@ -130,6 +130,13 @@ class Layout(_Model):
         Cell texts (compared trimmed, in lower case) that mark a withheld value.
     breakdowns
         Breakdown name -> column role, e.g. ``{"facility": "facility"}``.
+    pull_window_days
+        ``fy-tables``: a pull counts for its fiscal year when dated in the year or up to
+        this many days after it (default 31).
+    full_year_within_days
+        ``fy-tables``: a latest pull dated this close to the end of its year (default 16
+        days: ICE pulls every two weeks) stands for the whole year (written ``FY2021``);
+        an earlier one gives a year-to-date figure, written as an interval of days.
     path
         The file the layout was read from.
     """
@@ -148,6 +155,8 @@ class Layout(_Model):
     redaction: tuple[str, ...] = ()
     breakdowns: dict[str, str] = Field(default_factory=dict)
     measures: tuple[MeasureSpec, ...] = Field(min_length=1)
+    pull_window_days: int = Field(default=31, ge=0, le=366)
+    full_year_within_days: int = Field(default=16, ge=0, le=366)
     path: str = ""
 
     @field_validator("redaction")

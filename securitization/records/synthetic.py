@@ -346,8 +346,8 @@ def _pull_schedule(fy: int, n_pulls: int) -> list[tuple[pd.Timestamp, pd.Timesta
     """(pull date, file date) of ``n_pulls`` pulls through a fiscal year, the last after its end."""
     start = pd.Timestamp(fy - 1, 10, 1)
     out = []
-    for k in range(n_pulls):
-        pull = start + pd.Timedelta(days=int(10 + (365 - 10) * (k + 1) / n_pulls))
+    for k in range(n_pulls):  # the first 25 days into the year, the last a week after it ends
+        pull = start + pd.Timedelta(days=25 + round((372 - 25) * k / max(n_pulls - 1, 1)))
         out.append((pull, pull + pd.Timedelta(days=10)))
     return out
 

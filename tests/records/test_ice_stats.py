@@ -27,7 +27,7 @@ def test_latest_pull_of_each_year(tmp_path: Path, engine: str) -> None:
     q = res.quality.loc[res.quality["table"] == "removals"]
     assert {r.reason: (r.action, r.rows) for r in q.itertuples()} == {
         "rows read": ("read", 6),
-        "pull dated on or after the first pull of the next fiscal year": ("dropped: a file of the next year", 1),
+        "pull also published under the next fiscal year": ("dropped: a file of the next year", 1),
         "superseded by a later pull or file": ("not used: an earlier pull or file of the year", 2),
     }
     row = res.measures.loc[(res.measures["measure"] == "ice_removals") & (res.measures["period"] == "FY2020")]
@@ -48,7 +48,7 @@ def test_synthetic_ice_stats_engines_agree(tmp_path: Path) -> None:
     names = set(a.measures["measure"])
     assert {"ice_detention_adp", "ice_detention_book_ins", "ice_removals", "ice_detention_alos"} <= names
     assert any(n.startswith("ice_detention_adp_facility[facility=") for n in names)
-    assert "pull dated on or after the first pull of the next fiscal year" in set(a.quality["reason"])
+    assert "pull also published under the next fiscal year" in set(a.quality["reason"])
 
 
 def test_file_matched_by_columns(tmp_path: Path) -> None:

@@ -98,7 +98,7 @@ def test_provenance(stints_csv: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     assert prov["layout"] == {"id": "ddp-detention-stints", "version": "1"}
     assert prov["definition"] == {"id": "stints.adp", "version": "1", "statistic": "adp"}
     assert prov["engine"]["name"] == "duckdb" and prov["engine"]["version"] == "2.0.1"
-    assert "GROUP BY person, stay_book_in, stay_book_in__bad" in prov["query"]
+    assert "GROUP BY person, stay_book_in, stay_book_in__bad" in prov["query"]  # a text file
     assert prov["as_of"] == AS_OF and prov["fiscal_year_start_month"] == 10
     assert "dropped: 1 book-out before book-in" in row["notes"].iloc[0]
 
