@@ -195,6 +195,7 @@ def stints_stays_sql(
     name: str,
     start_month: int,
     text_times: bool = True,
+    duplicates: bool = True,
 ) -> str:
     """Collapse stints into stays (one row per person and stay book-in), materialised as ``name``.
 
@@ -241,7 +242,7 @@ def stints_stays_sql(
 g AS (
   SELECT person, stay_book_in AS stay_in, {"stay_book_in__bad" if text_times else "CAST(NULL AS STRING)"} AS in_bad,
     COUNT(*) AS n_rows,
-    GREATEST(COUNT(*) FILTER (WHERE book_in = stay_book_in) - 1, 0) AS n_dup,
+    {"GREATEST(COUNT(*) FILTER (WHERE book_in = stay_book_in) - 1, 0)" if duplicates else "0"} AS n_dup,
     MAX(stay_book_out) AS stay_out,
     {bad_stay_out} AS n_bad_stay_out,
     MAX(book_out) AS book_out,

@@ -38,7 +38,7 @@ def add_parser(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
         "--no-duplicate-check",
         dest="check_duplicates",
         action="store_false",
-        help="stints: skip the pass that counts duplicated later stints (they never change a measure)",
+        help="stints: do not count duplicated stints (they never change a measure; saves a pass)",
     )
     rsub.add_parser("layouts", help="list the bundled layouts")
     show = rsub.add_parser("layout", help="show a layout: its columns and measures")

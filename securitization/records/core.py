@@ -367,10 +367,10 @@ def measures_from_records(
     engine_options
         Passed to the engine (DuckDB: ``memory_limit``, ``threads``; Spark: ``session``).
     check_duplicates
-        Stints: look for duplicated later stints (one more pass over the files). They
-        never change a measure (a stay's end, criminality and book-in are the same with
-        or without them), so ``False`` only leaves them uncounted, and says so; duplicates
-        of a stay's first stint are always counted.
+        Stints: count duplicated stints (same person, stay book-in, book-in and facility;
+        one more pass over the files). They never change a measure (a stay's end,
+        criminality and book-in are the same with or without them), so ``False`` only
+        leaves them uncounted, and the record counts say so.
 
     Returns
     -------

@@ -168,8 +168,8 @@ class SQLEngine:
     ) -> Computed:
         """Compute the statistics of one layout kind (see the module docstring).
 
-        ``check_duplicates=False`` skips the pass that looks for duplicated later stints
-        (they never change a measure; the first stints' duplicates are still counted).
+        ``check_duplicates=False`` does not look for duplicated stints (they never change
+        a measure), and says so in the record counts.
         """
         if layout.kind == "stints":
             return self._stints(layout, sources, start_month, by, as_of, check_duplicates)
@@ -194,7 +194,9 @@ class SQLEngine:
             for r in _sql.STINT_TIMESTAMPS
             if r in sf.roles
         )
-        create = _sql.stints_stays_sql(self._selects(layout, sources), layout, d, by, stays, start_month, text_times)
+        create = _sql.stints_stays_sql(
+            self._selects(layout, sources), layout, d, by, stays, start_month, text_times, check_duplicates
+        )
         self.execute(create)
         queries = [create]
         try:
@@ -298,9 +300,9 @@ def _stints_frame(got: dict[str, list[tuple[Any, ...]]], period_s: dict[int, flo
     if "duplicates" in got:
         extra, _ = got["duplicates"][0]
         dup_rows, dup_units = dup_rows + _int(extra), dup_units + _int(extra)
+        rows.append(("quality", "duplicate stint", None, None, float(dup_rows), dup_units))
     else:
         rows.append(("flag", NOT_CHECKED, None, None, 0.0, 0))
-    rows.append(("quality", "duplicate stint", None, None, float(dup_rows), dup_units))
     rows.append(("quality", "stints read", None, None, float(total_rows), total_units))
     return pd.DataFrame(rows, columns=["kind", "stat", "fy", "grp", "value", "n"])
 
@@ -329,7 +331,7 @@ def _stats_frame(stats: pd.DataFrame, table: str) -> pd.DataFrame:
     return out.sort_values(["stat", "fy", "grp"], na_position="first", kind="stable").reset_index(drop=True)
 
 
-NOT_CHECKED = "later stints not checked for duplicates"
+NOT_CHECKED = "stints not checked for duplicates"
 _KEPT = {
     NOT_CHECKED: "not checked (check_duplicates=False): duplicates never change a measure",
     "open stay": "kept: counted as detained until the end of the as-of day; left out of length of stay",

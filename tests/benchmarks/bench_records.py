@@ -230,7 +230,7 @@ def main() -> None:
     qratio = float(q["seconds"]) / float(hand["seconds"])  # type: ignore[arg-type]
     qcratio = float(q["cpu"]) / float(hand["cpu"])  # type: ignore[arg-type]
     print(
-        f"  without the duplicated-later-stints pass (check_duplicates=False): {q['seconds']:.1f} s wall, "
+        f"  without counting duplicated stints (check_duplicates=False): {q['seconds']:.1f} s wall, "
         f"ratio {qratio:.2f}x wall, {qcratio:.2f}x CPU; "
         f"same numbers: {'yes' if same_numbers(q['numbers'], hand['numbers']) else 'NO'}"  # type: ignore[arg-type]
     )
