@@ -149,8 +149,13 @@ def one_run(what: str, path: Path, engine: str) -> dict[str, object]:
         options = {"memory_limit": MEMORY_LIMIT} if engine == "duckdb" else {}
         t, c = time.perf_counter(), cpu()
         res = measures_from_records(
-            path, layout="ddp-detention-stints", engine=engine, as_of=AS_OF, engine_options=options
-        )  # type: ignore[arg-type]
+            path,
+            layout="ddp-detention-stints",
+            engine=engine,  # type: ignore[arg-type]
+            as_of=AS_OF,
+            engine_options=options,
+            check_duplicates=what != "records-quick",
+        )
         secs, cpus = time.perf_counter() - t, cpu() - c
         numbers = {}
         for r in res.measures.itertuples():
