@@ -6,7 +6,7 @@ VENV ?= .venv
 BIN = $(VENV)/bin
 OUT ?= out
 
-.PHONY: demo test lint bench clean
+.PHONY: demo test quick lint bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -23,9 +23,18 @@ test: $(BIN)/python
 	$(BIN)/mypy
 	$(BIN)/python -m pytest
 
+# the same checks without the slowest end-to-end tests (the notebooks, the big fuzzing): a few minutes less
+quick: $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e ".[dev]"
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy
+	$(BIN)/python -m pytest -m "not slow"
+
 bench: $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e ".[dev]"
 	$(BIN)/python tests/benchmarks/bench_scoring.py
+	$(BIN)/python tests/benchmarks/bench_validation.py
 	$(BIN)/python tests/benchmarks/bench_records.py --stream-100m
 
 clean:

@@ -25,7 +25,7 @@ import matplotlib.pyplot as plt
 
 import securitization as sec
 from securitization import plot
-from securitization.uncertainty import bootstrap
+from securitization import bootstrap
 
 data = sec.load()
 scores = bootstrap(sec.score(data), n_boot=1000, ci_prob=0.9, rng=2011)
@@ -78,12 +78,12 @@ for code in ["I-1", "P-1"]:
 
 # %% [markdown]
 # ## Detention over time
-# ICE's detained population (Vera Institute's fiscal-year mean of the midnight count), with
-# each administration's term shaded.
+# ICE's average daily detained population (ICE's fiscal-year detention statistics and the
+# reports that quote them), with each administration's term shaded.
 
 # %%
 fig, ax = plt.subplots(figsize=(10, 4.5))
-plot.plot_measure(scores, "ice_detention_midnight_pop", ax=ax)
+plot.plot_measure(scores, "ice_detention_adp", ax=ax)
 
 # %% [markdown]
 # ## Within a term: scores by calendar year

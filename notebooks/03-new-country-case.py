@@ -31,7 +31,7 @@ import pandas as pd
 
 import securitization as sec
 from securitization import plot
-from securitization.template import new_case
+from securitization import new_case
 
 folder = Path(tempfile.mkdtemp(prefix="securitization-new-case-")) / "can-harper-2006"
 made = new_case(country="CAN", label="Canada Harper 2006-2015", leader="Stephen Harper",

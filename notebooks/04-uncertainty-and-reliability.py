@@ -23,9 +23,7 @@ import matplotlib.pyplot as plt
 
 import securitization as sec
 from securitization import plot
-from securitization.reliability import reliability
-from securitization.sensitivity import sensitivity
-from securitization.uncertainty import bootstrap
+from securitization import bootstrap, reliability, sensitivity
 
 data = sec.load()
 scores = sec.score(data)

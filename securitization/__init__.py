@@ -4,15 +4,16 @@ Following Philippe Bourbeau's framework (*The Securitization of Migration*, 2011
 institutional indicators (I-1 legal components, I-2 orientation of institutions, I-3
 saliency of the migration-security link) and two practice indicators (P-1 interdiction,
 P-2 detention), scored from coded evidence with a trail from every number to its sources.
+
+The package face: the names a notebook needs, re-exported from the subpackages that hold
+them (see CONTRIBUTING.md for the layout).
 """
 
 from __future__ import annotations
 
-__version__ = "0.1.0"
-
-from typing import TYPE_CHECKING, Any
-
-from .codebook import Codebook, Dimension, Indicator, Level, MeasureRule, Scale, load_codebook
+from . import plot
+from ._version import __version__
+from .codebook import Codebook, Dimension, Importance, Indicator, Level, MeasureRule, Scale, load_codebook
 from .errors import (
     CodebookError,
     MissingDependencyError,
@@ -21,29 +22,34 @@ from .errors import (
     SecuritizationError,
     ValidationError,
 )
-from .reliability import Reliability, krippendorff_alpha, reliability
-from .results import Explanation, Scores
-from .scoring import score
-from .sensitivity import Sensitivity, index_sensitivity, sensitivity
-from .tables import Dataset, load, read_table, validate_tables
-from .template import new_case
-from .uncertainty import bootstrap
-
-if TYPE_CHECKING:  # imported on first use (they import matplotlib): see __getattr__
-    from . import charts, plot
-    from .charts import Chart, write_charts
-    from .report import write_report
+from .outputs import Chart, Outputs, analyse, new_case, write_charts, write_outputs, write_report
+from .reading import read_table, register_reader
+from .rules import register_rule
+from .scoring import Explanation, Scores, score
+from .tables import Dataset, load, validate_tables
+from .uncertainty import (
+    Reliability,
+    Sensitivity,
+    bootstrap,
+    index_sensitivity,
+    krippendorff_alpha,
+    reliability,
+    sensitivity,
+)
 
 __all__ = [
+    "Chart",
     "Codebook",
     "CodebookError",
     "Dataset",
     "Dimension",
     "Explanation",
+    "Importance",
     "Indicator",
     "Level",
     "MeasureRule",
     "MissingDependencyError",
+    "Outputs",
     "ParameterError",
     "Problem",
     "Reliability",
@@ -53,28 +59,22 @@ __all__ = [
     "Sensitivity",
     "ValidationError",
     "__version__",
+    "analyse",
     "bootstrap",
     "index_sensitivity",
     "krippendorff_alpha",
     "load",
     "load_codebook",
     "new_case",
+    "plot",
     "read_table",
+    "register_reader",
+    "register_rule",
     "reliability",
     "score",
     "sensitivity",
     "validate_tables",
+    "write_charts",
+    "write_outputs",
+    "write_report",
 ]
-__all__ += ["Chart", "charts", "plot", "write_charts", "write_report"]
-
-_LAZY = {"plot": "plot", "charts": "charts", "Chart": "charts", "write_charts": "charts", "write_report": "report"}
-
-
-def __getattr__(name: str) -> Any:
-    """Import the chart modules, and matplotlib with them, only when first used."""
-    if name in _LAZY:
-        import importlib
-
-        module = importlib.import_module(f".{_LAZY[name]}", __name__)
-        return module if name == _LAZY[name] else getattr(module, name)
-    raise AttributeError(f"module 'securitization' has no attribute {name!r}")

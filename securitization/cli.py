@@ -11,22 +11,27 @@ import argparse
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
 
-from . import __version__
-from ._io import atomic_write_text, guard_inputs
+from ._version import __version__
 from .codebook import Codebook, load_codebook
 from .errors import MissingDependencyError, SecuritizationError, ValidationError
+from .export import frame_to_csv
+from .files import atomic_write_text, guard_inputs
+from .outputs import analyse, new_case, write_charts, write_outputs, write_report
+from .progress import quiet
+from .records.cli import register as register_records
+from .rules import RULES, rule_names
+from .scoring import score
 from .tables import Dataset, load
-
-if TYPE_CHECKING:
-    from .reliability import Reliability
-    from .results import Scores
-    from .sensitivity import Sensitivity
+from .text import terminal_safe
+from .uncertainty import bootstrap, reliability, sensitivity
+from .uncertainty.method import NOMINAL
 
 __all__ = ["main"]
 
 COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {}
+#: Notes printed by a command (all of them are in Dataset.notes).
+MAX_NOTES = 30
 
 
 def _command(fn: Callable[[argparse.Namespace], int]) -> Callable[[argparse.Namespace], int]:
@@ -38,55 +43,80 @@ def _codebook(args: argparse.Namespace) -> Codebook:
     return load_codebook(args.codebook)
 
 
-def _dataset(args: argparse.Namespace) -> Dataset:
+def _dataset(args: argparse.Namespace, *, notes: bool = True) -> Dataset:
+    """The tables named on the command line (the bundled cases by default), validated.
+
+    Without ``--codebook``, a case folder's own ``codebook*.toml`` is used (else the
+    default). The notes of the validation (how an input was read) go to standard error.
+    """
     paths = args.paths or None
-    return load(paths, codebook=_codebook(args), include_bundled=bool(getattr(args, "compare_bundled", False)))
+    ds = load(paths, codebook=args.codebook, include_bundled=bool(getattr(args, "compare_bundled", False)))
+    if notes and ds.notes:
+        _err(f"{len(ds.notes)} note{'s' if len(ds.notes) != 1 else ''} on how the tables were read:")
+        for n in ds.notes[:MAX_NOTES]:
+            _err(f"  - {n}")
+        if len(ds.notes) > MAX_NOTES:
+            _err(f"  ... and {len(ds.notes) - MAX_NOTES} more (Dataset.notes in Python)")
+    return ds
+
+
+def _out(*parts: object, end: str = "\n") -> None:
+    """Print to standard output, with any control character shown as a visible escape."""
+    sys.stdout.write(terminal_safe(" ".join(map(str, parts))) + end)
+
+
+def _err(*parts: object) -> None:
+    """Print a line to standard error, with any control character shown as a visible escape."""
+    sys.stderr.write(terminal_safe(" ".join(map(str, parts))) + "\n")
+
+
+def _inputs(ds: Dataset | None, args: argparse.Namespace) -> list[str]:
+    """The files of this run that no output may replace: the tables read and the codebook."""
+    files = [f.path for f in ds.files] if ds is not None else []
+    cb = getattr(args, "codebook", None)
+    if cb and str(cb).endswith(".toml"):
+        files.append(str(cb))
+    if ds is not None and ds.codebook.source:
+        files.append(ds.codebook.source)
+    return files
 
 
 def _emit(text: str, out: str | None, inputs: Sequence[str] = ()) -> None:
     if out:
         guard_inputs(out, inputs)
         atomic_write_text(out, text)
-        print(f"wrote {out}", file=sys.stderr)
+        _err(f"wrote {out}")
     else:
-        sys.stdout.write(text)
+        _out(text, end="")
 
 
 @_command
 def cmd_score(args: argparse.Namespace) -> int:
-    from .scoring import score
 
     ds = _dataset(args)
     scores = score(ds, by=args.by)
     if args.n_boot:
-        from .uncertainty import bootstrap
-
         scores = bootstrap(scores, n_boot=args.n_boot, ci_prob=args.ci_prob, rng=args.seed)
-    _emit(scores.render(args.format, level=args.level), args.out, [f.path for f in ds.files])
+    _emit(scores.render(args.format, level=args.level), args.out, _inputs(ds, args))
     return 0
 
 
 @_command
 def cmd_reliability(args: argparse.Namespace) -> int:
     """Inter-coder reliability (Krippendorff's alpha) per indicator, with the gate."""
-    from .reliability import reliability
 
     ds = _dataset(args)
     rel = reliability(
         ds, level=args.level, min_alpha=args.min_alpha, n_boot=args.n_boot, ci_prob=args.ci_prob, rng=args.seed
     )
-    text = (
-        rel.table.to_csv(index=False, float_format="%.6g", lineterminator="\n") if args.format == "csv" else f"{rel}\n"
-    )
-    _emit(text, args.out, [f.path for f in ds.files])
+    text = frame_to_csv(rel.table, "%.6g") if args.format == "csv" else f"{rel}\n"
+    _emit(text, args.out, _inputs(ds, args))
     return 0
 
 
 @_command
 def cmd_sensitivity(args: argparse.Namespace) -> int:
     """Rank uncertainty and Sobol indices over weights, item rules, aggregation, left-out indicators."""
-    from .scoring import score
-    from .sensitivity import sensitivity
 
     ds = _dataset(args)
     sa = sensitivity(
@@ -99,148 +129,93 @@ def cmd_sensitivity(args: argparse.Namespace) -> int:
         leave_out=not args.no_leave_out,
         ci_prob=args.ci_prob,
     )
-    inputs = [f.path for f in ds.files]
+    inputs = _inputs(ds, args)
     if args.format == "csv":
-        _emit(sa.cases.to_csv(index=False, float_format="%.6g", lineterminator="\n"), args.out, inputs)
+        _emit(frame_to_csv(sa.cases, "%.6g"), args.out, inputs)
     else:
         _emit(f"{sa}\n", args.out, inputs)
     if args.runs:
         guard_inputs(args.runs, inputs)
-        atomic_write_text(args.runs, sa.runs.to_csv(index=False, float_format="%.10g", lineterminator="\n"))
-        print(f"wrote {args.runs}", file=sys.stderr)
+        atomic_write_text(args.runs, frame_to_csv(sa.runs, "%.10g"))
+        _err(f"wrote {args.runs}")
     return 0
 
 
 @_command
 def cmd_explain(args: argparse.Namespace) -> int:
-    from .scoring import score
 
     ds = _dataset(args)
     scores = score(ds, by="year" if args.year is not None else "case")
     if args.n_boot > 0:
-        from .uncertainty import bootstrap
-
         scores = bootstrap(scores, n_boot=args.n_boot, ci_prob=args.ci_prob, rng=args.seed)
-    print(scores.explain(args.case, args.indicator, year=args.year))
+    _out(scores.explain(args.case, args.indicator, year=args.year))
     return 0
 
 
 @_command
 def cmd_validate(args: argparse.Namespace) -> int:
     ds = _dataset(args)
-    print(f"OK: {ds}")
+    _out(f"OK: {ds}")
     for f in ds.files:
-        print(f"  {f.kind:9s} {f.rows:6d} rows  {f.path}")
+        size = f"{f.rows:6d} rows" if f.kind != "codebook" else " " * 11
+        _out(f"  {f.kind:9s} {size}  {f.path}")
     return 0
-
-
-def _analyse(ds: Dataset, args: argparse.Namespace) -> tuple[Scores, Scores, Reliability | None, Sensitivity | None]:
-    """Scores, the same with bootstrap intervals, reliability and sensitivity, all seeded."""
-    from .scoring import score
-
-    plain = score(ds)
-    scores, rel, sens = plain, None, None
-    if args.n_boot > 0:
-        from .reliability import reliability
-        from .uncertainty import bootstrap
-
-        scores = bootstrap(plain, n_boot=args.n_boot, ci_prob=args.ci_prob, rng=args.seed)
-        rel = reliability(ds, n_boot=args.n_boot, ci_prob=args.ci_prob, rng=args.seed)
-    if args.sensitivity_n > 0:
-        from .sensitivity import sensitivity
-
-        sens = sensitivity(plain, n=args.sensitivity_n, rng=args.seed, ci_prob=args.ci_prob)
-    return plain, scores, rel, sens
 
 
 @_command
 def cmd_run(args: argparse.Namespace) -> int:
-    """Score the cases and write every comparison output to a folder.
-
-    Tables (CSV, Markdown, LaTeX, JSON with the manifest) with bootstrap intervals, the
-    reliability and sensitivity tables, every chart with its index page, and a report per
-    case under ``reports/``.
-    """
-    from .charts import write_charts
-    from .report import write_report
-
-    ds = _dataset(args)
-    out = Path(args.out)
-    _, scores, rel, sens = _analyse(ds, args)
-    inputs = [f.path for f in ds.files]
-    tables = [
-        ("scores.csv", scores.to_csv(level="wide")),
-        ("scores-indicators.csv", scores.to_csv(level="indicator")),
-        ("scores-dimensions.csv", scores.to_csv(level="dimension")),
-        ("scores-overall.csv", scores.to_csv(level="overall")),
-        ("scores.md", scores.to_markdown(level="wide")),
-        ("scores.tex", scores.to_latex(level="wide")),
-        ("scores.json", scores.to_json()),
-    ]
-    if rel is not None:
-        tables.append(("reliability.csv", rel.table.to_csv(index=False, float_format="%.6g", lineterminator="\n")))
-    if sens is not None:
-        tables.append(("sensitivity.csv", sens.cases.to_csv(index=False, float_format="%.6g", lineterminator="\n")))
-        tables.append(
-            ("sensitivity-runs.csv", sens.runs.to_csv(index=False, float_format="%.10g", lineterminator="\n"))
-        )
-    written = []
-    for name, text in tables:
-        guard_inputs(out / name, inputs)
-        written.append(atomic_write_text(out / name, text))
-    charts = write_charts(scores, out, reliability=rel, sensitivity=sens, inputs=inputs)
-    written += [p for c in charts for p in c.files] + [out / "index.md"]
-    if args.reports:
-        for case in scores.overall["case"]:
-            written += list(write_report(scores, str(case), out / "reports").files)
-    print(scores)
-    print(f"{len(written)} files written to {out} (charts listed in {out / 'index.md'})")
+    """Score the cases and write every comparison output to a folder (see :func:`~securitization.outputs.write_outputs`)."""
+    done = write_outputs(
+        _dataset(args),
+        args.out,
+        n_boot=args.n_boot,
+        sensitivity_n=args.sensitivity_n,
+        ci_prob=args.ci_prob,
+        seed=args.seed,
+        reports=args.reports,
+    )
+    _out(done.analysis.scores)
+    _out(done)
     return 0
 
 
 @_command
 def cmd_charts(args: argparse.Namespace) -> int:
     """Draw every comparison chart as PNG and SVG into a folder, with an index page."""
-    from .charts import write_charts
 
     ds = _dataset(args)
-    _, scores, rel, sens = _analyse(ds, args)
+    an = analyse(ds, n_boot=args.n_boot, sensitivity_n=args.sensitivity_n, ci_prob=args.ci_prob, seed=args.seed)
     charts = write_charts(
-        scores,
+        an.scores,
         args.out,
         formats=args.format,
-        reliability=rel,
-        sensitivity=sens,
+        reliability=an.reliability,
+        sensitivity=an.sensitivity,
         dpi=args.dpi,
-        inputs=[f.path for f in ds.files],
+        inputs=_inputs(ds, args),
     )
     for c in charts:
         for p in c.files:
-            print(f"wrote {p}", file=sys.stderr)
-    print(Path(args.out) / "index.md")
+            _err(f"wrote {p}")
+    _out(Path(args.out) / "index.md")
     return 0
 
 
 @_command
 def cmd_report(args: argparse.Namespace) -> int:
     """Write the Markdown and HTML report of one case."""
-    from .report import write_report
-    from .scoring import score
 
     ds = _dataset(args)
     scores = score(ds)
     if args.n_boot > 0:
-        from .uncertainty import bootstrap
-
         scores = bootstrap(scores, n_boot=args.n_boot, ci_prob=args.ci_prob, rng=args.seed)
-    print(write_report(scores, args.case, args.out))
+    _out(write_report(scores, args.case, args.out, protect=_inputs(ds, args)))
     return 0
 
 
 @_command
 def cmd_new_case(args: argparse.Namespace) -> int:
     """Write a ready-to-fill case folder."""
-    from .template import new_case
 
     made = new_case(
         country=args.country,
@@ -253,13 +228,23 @@ def cmd_new_case(args: argparse.Namespace) -> int:
         population=args.population,
         codebook=_codebook(args),
     )
-    print(made)
+    _out(made)
+    return 0
+
+
+@_command
+def cmd_rules(args: argparse.Namespace) -> int:
+    """List the registered rules of every kind (the names a codebook may use)."""
+    for kind, rules in RULES.items():
+        _out(f"{kind}:")
+        for name, rule in rules.items():
+            _out(f"  {name:<14} {rule.summary}")
     return 0
 
 
 @_command
 def cmd_codebook(args: argparse.Namespace) -> int:
-    _emit(_codebook(args).to_markdown(), args.out)
+    _emit(_codebook(args).to_markdown(), args.out, _inputs(None, args))
     return 0
 
 
@@ -269,6 +254,7 @@ def _parser() -> argparse.ArgumentParser:
         description="Score how intensely governments securitize migration (Bourbeau 2011) from coded evidence.",
     )
     p.add_argument("--version", action="version", version=f"securitization {__version__}")
+    p.add_argument("--quiet", action="store_true", help="show no progress bars (they appear only on a terminal)")
     sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     def common(sp: argparse.ArgumentParser, paths: bool = True) -> None:
@@ -320,10 +306,15 @@ def _parser() -> argparse.ArgumentParser:
         "--item-rules",
         nargs="+",
         default=["weighted_mean", "median"],
-        choices=["nominal", "weighted_mean", "median", "max", "top_k_mean"],
+        choices=[NOMINAL, *rule_names("items")],
+        help=f"item rules to vary over ({NOMINAL!r}: the codebook's own)",
     )
     sp.add_argument(
-        "--aggregations", nargs="+", default=["arithmetic", "geometric"], choices=["arithmetic", "geometric"]
+        "--aggregations",
+        nargs="+",
+        default=["arithmetic", "geometric"],
+        choices=[NOMINAL, *rule_names("aggregation")],
+        help=f"aggregation rules to vary over ({NOMINAL!r}: the codebook's own)",
     )
     sp.add_argument("--no-leave-out", action="store_true", help="do not leave indicators out")
     sp.add_argument("--ci-prob", type=float, default=0.9, help="probability of the rank intervals (default 0.9)")
@@ -396,33 +387,47 @@ def _parser() -> argparse.ArgumentParser:
     sp.add_argument("--out", required=True, help="the folder to write")
     common(sp, paths=False)
 
+    sub.add_parser("rules", help="list the rules a codebook may name (coders, items, measures, aggregation)")
+
     sp = sub.add_parser("codebook", help="print the codebook for coders (Markdown)")
     common(sp, paths=False)
     sp.add_argument("--out", default=None)
-
-    from .records.cli import register as register_records
-
     register_records(sub, COMMANDS)
     return p
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Run the command line; return the exit status."""
+    """Run the command line; return the exit status.
+
+    0 success; 1 invalid input (every problem listed); 2 a wrong parameter or file; 3 a
+    missing optional dependency; 70 an internal error (a bug: one line, no traceback);
+    130 interrupted. ``argparse`` exits with 2 on a malformed command line.
+    """
     args = _parser().parse_args(argv)
     try:
-        return COMMANDS[args.command](args)
+        with quiet(args.quiet):
+            return COMMANDS[args.command](args)
     except ValidationError as exc:
-        print(exc, file=sys.stderr)
+        _err(exc)
         return 1
     except MissingDependencyError as exc:
-        print(f"error: {exc}", file=sys.stderr)
+        _err(f"error: {exc}")
         return 3
     except SecuritizationError as exc:
-        print(f"error: {exc}", file=sys.stderr)
+        _err(f"error: {exc}")
         return 2
-    except FileNotFoundError as exc:
-        print(f"error: {exc}", file=sys.stderr)
+    except (FileNotFoundError, PermissionError, IsADirectoryError, NotADirectoryError) as exc:
+        _err(f"error: {exc}")
         return 2
+    except KeyboardInterrupt:
+        _err("interrupted")
+        return 130
+    except Exception as exc:  # the last resort: one line, never a traceback
+        _err(
+            f"internal error: {type(exc).__name__}: {exc}. This is a bug in securitization {__version__}; "
+            "please report it with the command you ran."
+        )
+        return 70
 
 
 if __name__ == "__main__":  # pragma: no cover

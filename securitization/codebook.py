@@ -6,8 +6,10 @@ below, and reports every problem at once, naming the file and the key.
 
 A codebook file may extend another one with ``extends`` in its ``[codebook]`` table: the
 tables of the base are updated with the new file's, indicators and dimensions are merged
-by ``code`` (a new code is added, an existing code is replaced whole) and ``drop`` lists
-indicator codes to remove. See ``indicators/README.md`` for the full format.
+by ``code`` (a new code is added, an existing code is replaced whole), ``drop`` lists
+indicator codes to remove, and top-level ``[[measures]]`` tables (each naming its
+``indicator``) add measure rules to an indicator without re-declaring it (a rule for a
+measure the indicator already scores is replaced). See ``indicators/README.md``.
 """
 
 from __future__ import annotations
@@ -16,14 +18,19 @@ import hashlib
 import json
 import math
 import tomllib
+from collections import Counter
 from collections.abc import Mapping, Sequence
+from functools import partial
 from pathlib import Path
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
 from pydantic import ValidationError as PydanticValidationError
 
+from .datasets import codebook_path
 from .errors import CodebookError, ParameterError, Problem
+from .rules import check_rule, get_rule
+from .text import CONTROL
 
 __all__ = [
     "Aggregation",
@@ -31,6 +38,7 @@ __all__ = [
     "Blend",
     "Codebook",
     "Dimension",
+    "Importance",
     "Indicator",
     "ItemRule",
     "Level",
@@ -39,13 +47,42 @@ __all__ = [
     "load_codebook",
 ]
 
-AggregationRuleName = Literal["arithmetic", "geometric", "median", "copeland"]
-ItemRuleName = Literal["weighted_mean", "median", "max", "top_k_mean"]
-CoderRuleName = Literal["median", "mean", "first"]
+# Rule names are checked against the registry (securitization.rules), so that a rule a user
+# registers can be named in a codebook like a built-in one.
+AggregationRuleName = Annotated[str, AfterValidator(partial(check_rule, "aggregation"))]
+ItemRuleName = Annotated[str, AfterValidator(partial(check_rule, "items"))]
+CoderRuleName = Annotated[str, AfterValidator(partial(check_rule, "coders"))]
+StatisticName = Annotated[str, AfterValidator(partial(check_rule, "statistic"))]
+MappingName = Annotated[str, AfterValidator(partial(check_rule, "mapping"))]
+
+
+#: Bounds that keep a codebook of absurd size from hanging validation.
+MAX_LEVELS = 101
+MAX_INDICATORS = 500
+MAX_KINDS = 500
+
+
+def _control_in(value: object) -> bool:
+    if isinstance(value, str):
+        return CONTROL.search(value) is not None
+    if isinstance(value, dict):
+        return any(_control_in(k) or _control_in(v) for k, v in value.items())
+    if isinstance(value, tuple | list):
+        return any(_control_in(v) for v in value)
+    return False
 
 
 class _Model(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
+
+    @model_validator(mode="after")
+    def _no_control_characters(self) -> _Model:
+        for name, value in self.__dict__.items():
+            if name != "source" and _control_in(value):
+                raise ValueError(
+                    f"{name} holds a control character (a terminal escape or bidirectional override): delete it"
+                )
+        return self
 
 
 class Level(_Model):
@@ -62,7 +99,7 @@ class Scale(_Model):
     name: str = "intensity"
     min: int = 0
     max: int = 4
-    levels: tuple[Level, ...]
+    levels: tuple[Level, ...] = Field(max_length=MAX_LEVELS)
 
     @model_validator(mode="after")
     def _levels_cover_range(self) -> Scale:
@@ -105,8 +142,8 @@ class ItemRule(_Model):
 
     @model_validator(mode="after")
     def _k_for_top_k(self) -> ItemRule:
-        if self.rule == "top_k_mean" and self.k is None:
-            raise ValueError("rule 'top_k_mean' needs k (the number of top items to average)")
+        if "k" in get_rule("items", self.rule).params and self.k is None:
+            raise ValueError(f"rule {self.rule!r} needs k (the number of top items to average)")
         return self
 
 
@@ -115,10 +152,10 @@ class MeasureRule(_Model):
 
     measure: str = Field(min_length=1)
     label: str = ""
-    statistic: Literal["mean", "max", "last", "change"] = "mean"
+    statistic: StatisticName = "mean"
     per: Literal["population"] | None = None
     per_scale: float = Field(default=1.0, gt=0)
-    mapping: Literal["thresholds", "minmax", "reference"] = "thresholds"
+    mapping: MappingName = "thresholds"
     thresholds: tuple[float, ...] | None = None
     reference_case: str | None = None
     reference_level: float | None = None
@@ -126,13 +163,13 @@ class MeasureRule(_Model):
 
     @model_validator(mode="after")
     def _mapping_parameters(self) -> MeasureRule:
-        if self.mapping == "thresholds":
-            if not self.thresholds:
-                raise ValueError("mapping 'thresholds' needs a list of thresholds")
-            if any(b <= a for a, b in zip(self.thresholds, self.thresholds[1:], strict=False)):
-                raise ValueError(f"thresholds must increase strictly; got {list(self.thresholds)}")
-        if self.mapping == "reference" and not self.reference_case:
-            raise ValueError("mapping 'reference' needs reference_case")
+        params = get_rule("mapping", self.mapping).params
+        if "thresholds" in params and not self.thresholds:
+            raise ValueError(f"mapping {self.mapping!r} needs a list of thresholds")
+        if self.thresholds and any(b <= a for a, b in zip(self.thresholds, self.thresholds[1:], strict=False)):
+            raise ValueError(f"thresholds must increase strictly; got {list(self.thresholds)}")
+        if "reference_case" in params and not self.reference_case:
+            raise ValueError(f"mapping {self.mapping!r} needs reference_case")
         return self
 
 
@@ -184,6 +221,27 @@ class Aggregation(_Model):
     geometric_offset: float = Field(default=1.0, ge=0)
 
 
+class Importance(_Model):
+    """The range of an evidence item's importance weight, and what its levels mean."""
+
+    min: float = Field(default=1.0, gt=0)
+    max: float = Field(default=3.0, gt=0)
+    default: float = Field(default=1.0, gt=0)
+    labels: dict[int, str] = Field(default_factory=lambda: {1: "ordinary", 2: "major", 3: "landmark"})
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Importance:
+        if not self.min <= self.default <= self.max:
+            raise ValueError(
+                f"importance needs min <= default <= max; got {self.min:g}, {self.default:g}, {self.max:g}"
+            )
+        return self
+
+    def describe(self) -> str:
+        """The labels as text, e.g. ``1 ordinary, 2 major, 3 landmark``."""
+        return ", ".join(f"{k} {v}" for k, v in sorted(self.labels.items()))
+
+
 class Codebook(_Model):
     """A validated codebook. Build one with :func:`load_codebook`."""
 
@@ -192,23 +250,34 @@ class Codebook(_Model):
     title: str = ""
     description: str = ""
     credit: str = ""
-    fiscal_year_start_month: int = Field(default=10, ge=1, le=12)
     min_alpha: float = Field(default=0.667, ge=-1, le=1)
     scale: Scale
-    kinds: dict[str, str]
+    kinds: dict[str, str] = Field(max_length=MAX_KINDS)
+    kind_aliases: dict[str, str] = Field(default_factory=dict, max_length=10 * MAX_KINDS)
+    importance: Importance = Importance()
     aggregation: Aggregation = Aggregation()
-    dimensions: tuple[Dimension, ...] = Field(min_length=1)
-    indicators: tuple[Indicator, ...] = Field(min_length=1)
+    dimensions: tuple[Dimension, ...] = Field(min_length=1, max_length=MAX_INDICATORS)
+    indicators: tuple[Indicator, ...] = Field(min_length=1, max_length=MAX_INDICATORS)
     source: str = Field(default="", exclude=True)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _no_fiscal_year(cls, data: Any) -> Any:
+        if isinstance(data, dict) and "fiscal_year_start_month" in data:
+            raise ValueError(
+                "fiscal_year_start_month is no longer a codebook setting: a fiscal year belongs to its country "
+                "(the package's countries table, or a countries.csv in the case folder); delete the line"
+            )
+        return data
 
     @model_validator(mode="after")
     def _cross_references(self) -> Codebook:
         problems = []
         dims = [d.code for d in self.dimensions]
         codes = [i.code for i in self.indicators]
-        for dup in sorted({c for c in dims if dims.count(c) > 1}):
+        for dup in sorted(c for c, n in Counter(dims).items() if n > 1):
             problems.append(f"dimension code {dup!r} is used more than once")
-        for dup in sorted({c for c in codes if codes.count(c) > 1}):
+        for dup in sorted(c for c, n in Counter(codes).items() if n > 1):
             problems.append(f"indicator code {dup!r} is used more than once")
         for ind in self.indicators:
             if ind.dimension not in dims:
@@ -230,6 +299,11 @@ class Codebook(_Model):
                         f"{nlev - 1} values (one fewer than the scale's levels); "
                         f"got {len(m.thresholds)}"
                     )
+        for alias, kind in self.kind_aliases.items():
+            if kind not in self.kinds:
+                problems.append(f"kind alias {alias!r} names {kind!r}, which is not one of [kinds]")
+            if alias in self.kinds:
+                problems.append(f"kind alias {alias!r} is a kind itself")
         for d in dims:
             if d not in {i.dimension for i in self.indicators}:
                 problems.append(f"dimension {d!r} has no indicator")
@@ -291,6 +365,19 @@ class Codebook(_Model):
         Used by the sensitivity analysis; the copy keeps the id and gets the version
         suffix ``+modified`` so that results never pass for the original codebook's.
         """
+        if weights is not None and not isinstance(weights, Mapping):
+            raise ParameterError.invalid(
+                "weights", "Codebook.with_changes", "a mapping of indicator code to weight", weights
+            )
+        if isinstance(drop, str):
+            drop = [drop]
+        bad = {
+            c: w
+            for c, w in (weights or {}).items()
+            if isinstance(w, bool) or not isinstance(w, int | float) or not (math.isfinite(w) and w > 0)
+        }
+        if bad:
+            raise ParameterError.invalid("weights", "Codebook.with_changes", "positive finite numbers", bad)
         unknown = [c for c in [*(weights or {}), *drop] if c not in self.indicator_codes]
         if unknown:
             raise ParameterError.invalid(
@@ -304,7 +391,8 @@ class Codebook(_Model):
             if weights and ind.code in weights:
                 upd["weight"] = float(weights[ind.code])
             if item_rule is not None:
-                upd["items"] = ItemRule(rule=item_rule, k=ind.items.k or (3 if item_rule == "top_k_mean" else None))
+                needs_k = "k" in get_rule("items", item_rule, "Codebook.with_changes").params
+                upd["items"] = ItemRule(rule=item_rule, k=ind.items.k or (3 if needs_k else None))
             inds.append(ind.model_copy(update=upd))
         kept_dims = tuple(d for d in self.dimensions if d.code in {i.dimension for i in inds})
         agg = self.aggregation.model_copy(update=dict(aggregation or {}))
@@ -315,7 +403,14 @@ class Codebook(_Model):
             aggregation=agg.model_dump(),
             version=self.version + "+modified",
         )
-        return Codebook.model_validate({**data, "source": self.source})
+        try:
+            return Codebook.model_validate({**data, "source": self.source})
+        except PydanticValidationError as exc:
+            err = exc.errors()[0]
+            where = ".".join(str(x) for x in err["loc"])
+            raise ParameterError(
+                f"Codebook.with_changes made an invalid codebook: {where}: {err['msg']} (got {err.get('input')!r})."
+            ) from None
 
     # --- output ----------------------------------------------------------------------
 
@@ -379,15 +474,29 @@ def _read_toml(path: Path) -> dict[str, Any]:
         raise CodebookError(
             [Problem(file=str(path), row=None, column=None, value=None, expected="an existing TOML file")]
         ) from None
+    except UnicodeDecodeError as exc:
+        raise CodebookError(
+            [
+                Problem(
+                    file=str(path),
+                    row=None,
+                    column=None,
+                    value=None,
+                    expected=f"a TOML file in UTF-8 (byte 0x{exc.object[exc.start]:02x} at position {exc.start} is not UTF-8)",
+                )
+            ]
+        ) from None
     except tomllib.TOMLDecodeError as exc:
         raise CodebookError(
             [Problem(file=str(path), row=None, column=None, value=None, expected=f"valid TOML ({exc})")]
         ) from None
+    except OSError as exc:
+        raise CodebookError(
+            [Problem(file=str(path), row=None, column=None, value=None, expected=f"a readable TOML file ({exc})")]
+        ) from None
 
 
 def _resolve(name_or_path: str | Path, relative_to: Path | None = None) -> Path:
-    from .datasets import codebook_path
-
     p = Path(name_or_path)
     if p.suffix == ".toml":
         if not p.is_absolute() and relative_to is not None and (relative_to / p).exists():
@@ -424,12 +533,51 @@ def _raw(path: Path, seen: tuple[Path, ...] = ()) -> dict[str, Any]:
     head = data.get("codebook", {})
     base_name = head.pop("extends", None) if isinstance(head, dict) else None
     drop = head.pop("drop", []) if isinstance(head, dict) else []
+    if isinstance(drop, str):  # one code
+        drop = [drop]
+
+    def problem(key: str, value: object, expected: str) -> CodebookError:
+        return CodebookError([Problem(file=str(path), row=None, column=key, value=str(value), expected=expected)])
+
+    if base_name is not None and not isinstance(base_name, str):
+        raise problem("codebook.extends", base_name, "the name of a bundled codebook or a .toml path, as a string")
+    if not isinstance(drop, list) or not all(isinstance(d, str) for d in drop):
+        raise problem("codebook.drop", drop, 'a list of indicator codes, e.g. drop = ["I-3"]')
+    added = data.pop("measures", None)  # measure rules added to indicators (this file's, after the merge)
     if base_name is not None:
         base = _raw(_resolve(base_name, path.parent), (*seen, path.resolve()))
         data = _merge(base, data)
     if drop:
-        data["indicators"] = [i for i in data.get("indicators", []) if i.get("code") not in drop]
+        inds = data.get("indicators", [])
+        have = {i.get("code") for i in inds if isinstance(i, dict)}
+        unknown = [d for d in drop if d not in have]
+        if unknown:
+            raise problem(
+                "codebook.drop", unknown, f"indicator codes of the codebook ({', '.join(sorted(map(str, have)))})"
+            )
+        data["indicators"] = [i for i in inds if not (isinstance(i, dict) and i.get("code") in drop)]
+    if added is not None:
+        _add_measures(data, added, problem)
     return data
+
+
+def _add_measures(data: dict[str, Any], added: object, problem: Any) -> None:
+    """Add top-level ``[[measures]]`` rules to their indicators (a rule of the same name is replaced)."""
+    if not isinstance(added, list) or not all(isinstance(m, dict) for m in added):
+        raise problem("measures", added, "a list of [[measures]] tables, each with an 'indicator' and a 'measure'")
+    inds = {i.get("code"): i for i in data.get("indicators", []) if isinstance(i, dict)}
+    for rule in added:
+        rule = dict(rule)
+        code = rule.pop("indicator", None)
+        if code not in inds:
+            known = ", ".join(sorted(map(str, inds)))
+            raise problem("measures.indicator", code, f"the code of an indicator of the codebook ({known})")
+        ind = inds[code] = dict(inds[code])
+        kept = [
+            m for m in ind.get("measures", []) if not (isinstance(m, dict) and m.get("measure") == rule.get("measure"))
+        ]
+        ind["measures"] = [*kept, rule]
+    data["indicators"] = [inds.get(i.get("code"), i) if isinstance(i, dict) else i for i in data.get("indicators", [])]
 
 
 def _loc_name(raw: dict[str, Any], loc: tuple[int | str, ...]) -> str:
@@ -512,5 +660,9 @@ def load_codebook(path: str | Path | None = None) -> Codebook:
     >>> cb.band(2.6)
     'high'
     """
+    if path is not None and not isinstance(path, str | Path):
+        raise ParameterError.invalid(
+            "path", "load_codebook", "a codebook .toml path or the name of a bundled codebook", path
+        )
     resolved = _resolve(path if path is not None else "bourbeau-2011")
     return _codebook_from_raw(_raw(resolved), str(resolved))

@@ -15,6 +15,7 @@ import pandas as pd
 __all__ = [
     "CodebookError",
     "MissingDependencyError",
+    "Note",
     "ParameterError",
     "Problem",
     "SecuritizationError",
@@ -69,6 +70,31 @@ class Problem:
             where += f", column {self.column!r}"
         found = "" if self.value is None else f": found {self.value!r}"
         return f"{where}{found}; expected {self.expected}"
+
+
+@dataclass(frozen=True, kw_only=True)
+class Note:
+    """Something the validation did or saw that is not an error: how an input was read.
+
+    A header matched ignoring case, a kind written as an alias, a measure that no rule
+    scores, two coders who gave one item different dates: the input is read, and the note
+    says how, so that nothing happens in silence.
+    """
+
+    file: str
+    row: int | None
+    column: str | None
+    value: str | None
+    note: str
+
+    def __str__(self) -> str:
+        where = self.file
+        if self.row is not None:
+            where += f", row {self.row}"
+        if self.column is not None:
+            where += f", column {self.column!r}"
+        found = "" if self.value is None else f" ({self.value!r})"
+        return f"{where}{found}: {self.note}"
 
 
 class ValidationError(SecuritizationError, ValueError):

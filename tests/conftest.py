@@ -86,6 +86,18 @@ MEASURES = pd.DataFrame(
 )
 
 
+#: The fixture's invented country AAA declares its fiscal year (US-style, October), as a
+#: case folder does with countries.csv for a country the package does not know.
+COUNTRIES = pd.DataFrame(
+    {"country": ["AAA"], "start_month": ["10"], "single": ["end"], "source": ["Synthetic fiscal year (October)"]}
+)
+
+
+@pytest.fixture
+def countries() -> pd.DataFrame:
+    return COUNTRIES.copy()
+
+
 @pytest.fixture
 def cases() -> pd.DataFrame:
     return CASES.copy()
@@ -109,4 +121,5 @@ def case_dir(tmp_path: Path) -> Path:
     CASES.to_csv(d / "cases.csv", index=False)
     evidence_rows().to_csv(d / "evidence.csv", index=False)
     MEASURES.to_csv(d / "measures.csv", index=False)
+    COUNTRIES.to_csv(d / "countries.csv", index=False)
     return d

@@ -72,7 +72,7 @@ def test_the_article_reasoning_can_be_read_off_explain() -> None:
     assert "287(g)" in titles["I-2"]  # ICE/CBP orientation, 287(g) expansion (I-2)
     assert "Title 42" in titles["P-1"] and "Family separation" in titles["P-1"]  # interdiction (P-1)
     p2 = SCORES.explain(case, "P-2")
-    assert set(p2.measures["measure"]) >= {"ice_detention_midnight_pop"}  # detention numbers (P-2)
+    assert set(p2.measures["measure"]) >= {"ice_detention_adp"}  # detention numbers (P-2)
     assert p2.measures_score >= 3
     sources = " ".join(SCORES.explain(case, "P-1").items["source"])
     assert "002_0e76f7019fa9676b.txt" in sources

@@ -17,9 +17,9 @@ import pandas as pd
 import pytest
 
 import securitization as sz
-from securitization.charts import chart_specs, write_charts
 from securitization.cli import main
 from securitization.errors import ParameterError
+from securitization.outputs.gallery import chart_specs, write_charts
 
 CASES = pd.DataFrame(
     {
@@ -171,7 +171,7 @@ def test_charts_command_invalid_input(tmp_path):
 
 
 def test_run_also_writes_the_charts(tables, tmp_path, monkeypatch):
-    import securitization.charts as charts_module
+    import securitization.outputs.run as charts_module
 
     calls = []
 

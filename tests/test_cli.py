@@ -22,7 +22,7 @@ def test_validate_ok(case_dir: Path, capsys: pytest.CaptureFixture[str]) -> None
 @pytest.mark.parametrize(
     ("table", "column", "value", "message"),
     [
-        ("evidence", "indicator", "Z-9", "expected an indicator code of codebook bourbeau-2011 v1.0.0"),
+        ("evidence", "indicator", "Z-9", "expected an indicator code of codebook bourbeau-2011 v1.1.0"),
         ("evidence", "case", "no-such-case", "expected a case id of the cases table"),
         ("evidence", "code", "5", "expected an integer level of the scale 0-4"),
         ("evidence", "date", "2003-02-29", "expected a valid date"),
@@ -64,7 +64,7 @@ def test_score_formats(case_dir: Path, capsys: pytest.CaptureFixture[str], fmt: 
     out = capsys.readouterr().out
     assert "A one" in out
     if fmt == "json":
-        assert json.loads(out)["manifest"]["codebook"]["version"] == "1.0.0"
+        assert json.loads(out)["manifest"]["codebook"]["version"] == "1.1.0"
 
 
 def test_score_out_file_and_by_year(case_dir: Path, tmp_path: Path) -> None:

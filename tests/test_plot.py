@@ -377,7 +377,7 @@ def test_measure_title_uses_the_series_label(tmp_path) -> None:
     from securitization import plot as P
 
     s = score(load())
-    ax = P.plot_measure(s, "ice_detention_midnight_pop")
-    assert ax.get_title() == "ICE detention, mean midnight population (Vera Institute) (P-2)"
-    ax = P.plot_measure(s, "ice_detention_midnight_pop", title="Custom")
+    ax = P.plot_measure(s, "ice_detention_adp")
+    assert ax.get_title() == "ICE detention, average daily population (P-2)"
+    ax = P.plot_measure(s, "ice_detention_adp", title="Custom")
     assert ax.get_title() == "Custom"

@@ -24,7 +24,7 @@ item = st.tuples(
     st.sampled_from(list(CASE_DATES)),
     st.sampled_from(INDICATORS),
     st.integers(0, 4),
-    st.sampled_from([0.5, 1.0, 2.0, 3.0]),
+    st.sampled_from([1.0, 1.5, 2.0, 3.0]),
 )
 items = st.lists(item, min_size=1, max_size=30)
 SETTINGS = settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])

@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 
 from securitization import ParameterError, krippendorff_alpha, reliability, score, validate_tables
 from securitization.cli import main
-from securitization.reliability import percent_agreement
+from securitization.uncertainty.agreement import percent_agreement
 
 from .test_uncertainty import synthetic, synthetic_cases
 

@@ -8,11 +8,13 @@ import pytest
 
 from securitization import score, validate_tables
 from securitization.cli import main
-from securitization.report import write_report
+from securitization.outputs.report import write_report
+
+from .conftest import COUNTRIES
 
 
 def test_report_has_scores_trail_and_charts(tmp_path: Path, cases, evidence, measures) -> None:
-    s = score(validate_tables(cases=[cases], evidence=[evidence], measures=[measures]))
+    s = score(validate_tables(cases=[cases], evidence=[evidence], measures=[measures], countries=[COUNTRIES]))
     rep = write_report(s, "aa-one-2001", tmp_path)
     names = {p.name for p in rep.files}
     assert names == {
@@ -21,13 +23,16 @@ def test_report_has_scores_trail_and_charts(tmp_path: Path, cases, evidence, mea
         "aa-one-2001-profile.png",
         "aa-one-2001-timeline.png",
         "aa-one-2001-ranking.png",
+        "aa-one-2001-trail.csv",
     }
+    trail = (tmp_path / "aa-one-2001-trail.csv").read_text()
+    assert trail.startswith("indicator,evidence_id,date,kind,title,code") and trail.count("\n") == 11
     md = (tmp_path / "aa-one-2001.md").read_text()
     assert "**Overall intensity: 1.96 (moderate)**" in md
     assert "### I-1 Legal institutional components: 2.83 (high)" in md
     assert "2.5 (c1,c2: 2,3)" in md  # each coder's code is shown
     assert "Synthetic source 2" in md and "FY2002" in md
-    assert "bourbeau-2011 v1.0.0" in md
+    assert "bourbeau-2011 v1.1.0" in md
     page = (tmp_path / "aa-one-2001.html").read_text()
     assert page.startswith("<!DOCTYPE html>") and '<img src="aa-one-2001-profile.png"' in page
     assert "<strong>Overall intensity: 1.96 (moderate)</strong>" in page

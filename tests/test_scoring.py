@@ -12,10 +12,12 @@ import pytest
 
 from securitization import load_codebook, score, validate_tables
 
+from .conftest import COUNTRIES
+
 
 @pytest.fixture
 def scores(cases, evidence, measures):
-    return score(validate_tables(cases=[cases], evidence=[evidence], measures=[measures]))
+    return score(validate_tables(cases=[cases], evidence=[evidence], measures=[measures], countries=[COUNTRIES]))
 
 
 def test_indicator_scores_by_hand(scores) -> None:
@@ -75,7 +77,9 @@ def test_explain_trail(scores) -> None:
 
 
 def test_by_year(cases, evidence, measures) -> None:
-    s = score(validate_tables(cases=[cases], evidence=[evidence], measures=[measures]), by="year")
+    s = score(
+        validate_tables(cases=[cases], evidence=[evidence], measures=[measures], countries=[COUNTRIES]), by="year"
+    )
     years = s.overall.loc[s.overall["case"] == "aa-one-2001", "year"].tolist()
     assert years == [2001, 2002, 2003, 2004]
     assert not math.isnan(s.score_of("aa-one-2001", "I-1", year=2002))
@@ -115,7 +119,7 @@ measure = "ice_detention_adp"
 
 
 def test_minmax_reference_and_change_mappings(tmp_path: Path, cases, evidence, measures) -> None:
-    ds_args = {"cases": [cases], "evidence": [evidence], "measures": [measures]}
+    ds_args = {"cases": [cases], "evidence": [evidence], "measures": [measures], "countries": [COUNTRIES]}
     # min-max over scored units of the raw mean: A one 50 -> 0, A two 140 -> 4
     cb = _codebook(tmp_path, _p2('mapping = "minmax"'))
     s = score(validate_tables(**ds_args, codebook=cb))
@@ -143,9 +147,9 @@ def test_items_rules_from_codebook(cases, evidence) -> None:
 
 
 def test_score_from_dataframes_and_manifest(cases, evidence, measures) -> None:
-    s = score(evidence, cases, measures=measures)
+    s = score(evidence, cases, measures=measures, countries=COUNTRIES)
     assert s.manifest["codebook"]["id"] == "bourbeau-2011"
-    assert s.manifest["codebook"]["version"] == "1.0.0"
+    assert s.manifest["codebook"]["version"] == "1.1.0"
     assert s.manifest["parameters"]["by"] == "case"
     with pytest.raises(ValueError, match="'cases' parameter of score"):
         score(evidence)
@@ -153,14 +157,14 @@ def test_score_from_dataframes_and_manifest(cases, evidence, measures) -> None:
 
 def test_exports_carry_codebook_and_are_atomic(tmp_path: Path, scores) -> None:
     md = scores.to_markdown(tmp_path / "s.md")
-    assert "bourbeau-2011 v1.0.0" in md and (tmp_path / "s.md").read_text() == md
+    assert "bourbeau-2011 v1.1.0" in md and (tmp_path / "s.md").read_text() == md
     tex = scores.to_latex(tmp_path / "s.tex")
-    assert r"\toprule" in tex and "bourbeau-2011 v1.0.0" in tex
+    assert r"\toprule" in tex and "bourbeau-2011 v1.1.0" in tex
     csv = scores.to_csv(tmp_path / "s.csv", level="indicator")
     back = pd.read_csv(tmp_path / "s.csv")
     assert len(back) == 15 and csv.startswith("case,label,indicator")
     doc = json.loads(scores.to_json(tmp_path / "s.json"))
-    assert doc["manifest"]["codebook"]["version"] == "1.0.0"
+    assert doc["manifest"]["codebook"]["version"] == "1.1.0"
     assert len(doc["overall"]) == 3
     assert not list(tmp_path.glob(".*tmp"))
     wide = scores.wide()
@@ -190,4 +194,4 @@ def test_never_overwrites_an_input(case_dir: Path) -> None:
 
 def test_str_shows_missing_and_codebook(scores) -> None:
     text = str(scores)
-    assert "bourbeau-2011 v1.0.0" in text and "—" in text
+    assert "bourbeau-2011 v1.1.0" in text and "—" in text

@@ -7,11 +7,15 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
-from securitization import ParameterError, index_sensitivity, load, score, sensitivity, validate_tables
+from securitization import ParameterError, index_sensitivity, load, load_codebook, score, sensitivity, validate_tables
 from securitization.cli import main
-from securitization.sensitivity import _design, _Factor, _sobol, normalise_minmax
+from securitization.rules import rule_names
+from securitization.uncertainty.method import _design, _Factor, _sobol, normalise_minmax
 
+from .conftest import CASES, COUNTRIES, MEASURES, evidence_rows
 from .test_uncertainty import synthetic, synthetic_cases
 
 REFERENCE = Path(__file__).parent / "reference"
@@ -127,7 +131,7 @@ def test_monte_carlo_mode(bundled) -> None:
     [
         ({"n": 1}, "n"),
         ({"weight_noise": 1.5}, "weight_noise"),
-        ({"aggregations": ("copeland",)}, "aggregations"),
+        ({"aggregations": ("harmonic",)}, "aggregations"),
         ({"item_rules": ("mode",)}, "item_rules"),
         ({"ci_prob": 2}, "ci_prob"),
     ],
@@ -224,3 +228,52 @@ def test_cli_sensitivity(case_dir, tmp_path, capsys) -> None:
     assert len(back) == 8 * 6 and {"block", "item_rule", "aggregation", "leave_out", "weight:I-1"} <= set(back.columns)
     assert main(["sensitivity", str(case_dir), "--n", "8", "--seed", "1", "--format", "csv"]) == 0
     assert capsys.readouterr().out.startswith("case,label,score,rank")
+
+
+# --- one rule, one place: the sensitivity analysis scores as score() does ---------------------
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    item=st.sampled_from(rule_names("items")),
+    dimension=st.sampled_from(rule_names("aggregation")),
+    overall=st.sampled_from(rule_names("aggregation")),
+    coders=st.sampled_from(rule_names("coders")),
+    overall_from=st.sampled_from(["dimensions", "indicators"]),
+    min_coverage=st.sampled_from([0.0, 0.5, 0.8, 1.0]),
+    weights=st.lists(st.sampled_from([0.5, 1.0, 2.0, 3.5]), min_size=5, max_size=5),
+)
+def test_an_unperturbed_run_reproduces_score_on_any_codebook(
+    item, dimension, overall, coders, overall_from, min_coverage, weights
+) -> None:
+    base = load_codebook()
+    cb = base.with_changes(
+        weights=dict(zip(base.indicator_codes, weights, strict=True)),
+        item_rule=item,
+        aggregation={
+            "dimension": dimension,
+            "overall": overall,
+            "coders": coders,
+            "overall_from": overall_from,
+            "min_coverage": min_coverage,
+        },
+    )
+    s = score(FIXTURE_DATA.with_codebook(cb))
+    sa = sensitivity(
+        s,
+        n=3,
+        rng=0,
+        weight_noise=0,
+        item_rules=("nominal",),
+        aggregations=("nominal",),
+        leave_out=False,
+        sobol=False,
+    )
+    nominal = s.overall["score"].to_numpy(dtype=float)
+    for run in sa.run_scores:
+        np.testing.assert_array_equal(run, nominal)
+    assert (sa.cases["mean_abs_shift"].fillna(0) == 0).all()
+    assert sa.parameters["factors"] == []
+
+
+FIXTURE_DATA = validate_tables(cases=[CASES], evidence=[evidence_rows()], measures=[MEASURES], countries=[COUNTRIES])

@@ -9,7 +9,10 @@ import pandas as pd
 import pytest
 
 from securitization import ValidationError, load, validate_tables
-from securitization.periods import assign_by_overlap, parse_period
+from securitization.countries import fiscal_year
+from securitization.periods import PeriodError, assign_by_overlap, parse_period
+
+from .conftest import COUNTRIES
 
 
 def _problems(exc: pytest.ExceptionInfo[ValidationError]) -> pd.DataFrame:
@@ -17,7 +20,7 @@ def _problems(exc: pytest.ExceptionInfo[ValidationError]) -> pd.DataFrame:
 
 
 def test_valid_tables_give_typed_frames(cases, evidence, measures) -> None:
-    ds = validate_tables(cases=[cases], evidence=[evidence], measures=[measures])
+    ds = validate_tables(cases=[cases], evidence=[evidence], measures=[measures], countries=[COUNTRIES])
     assert ds.evidence["code"].dtype == "int64"
     assert ds.evidence["weight"].dtype == "float64"
     assert pd.api.types.is_datetime64_any_dtype(ds.evidence["date"])
@@ -37,7 +40,7 @@ def test_every_problem_is_reported_at_once(cases, evidence, measures) -> None:
     ev.loc[1, "case"] = "zz-none"  # unknown case
     ev.loc[2, "code"] = "7"  # off the scale
     ev.loc[3, "date"] = "2019-02-30"  # impossible date
-    ev.loc[4, "date"] = "2003/01/01"  # unparseable date
+    ev.loc[4, "date"] = "01/02/2003"  # day and month cannot be told apart
     ev.loc[5, "source"] = ""  # empty source
     ev.loc[6, "date"] = "1990-01-01"  # outside the case's term
     ev.loc[7, "evidence_id"] = ev.loc[8, "evidence_id"]  # duplicate id for one coder (and other indicator)
@@ -48,7 +51,7 @@ def test_every_problem_is_reported_at_once(cases, evidence, measures) -> None:
     ms.loc[1, "value"] = "many"  # non-numeric
     ms.loc[3, "period"] = ms.loc[2, "period"]  # duplicated measure row
     with pytest.raises(ValidationError) as exc:
-        validate_tables(cases=[cases], evidence=[ev], measures=[ms])
+        validate_tables(cases=[cases], evidence=[ev], measures=[ms], countries=[COUNTRIES])
     p = _problems(exc)
     found = set(zip(p["column"], p["row"], strict=True))
     for expected in [
@@ -60,14 +63,15 @@ def test_every_problem_is_reported_at_once(cases, evidence, measures) -> None:
         ("source", 7),
         ("date", 8),
         ("evidence_id", 9),
-        ("evidence_id", 10),
         ("kind", 11),
         ("weight", 12),
     ]:
         assert expected in found, expected
-    m = p.loc[p["file"] == "<measures table>"]
-    assert {("value", 2), ("value", 3), ("period", 4), ("period", 5)} <= set(zip(m["column"], m["row"], strict=True))
     msg = str(exc.value)
+    m = p.loc[p["file"] == "<measures table>"]
+    assert {("value", 2), ("value", 3), ("period", 4)} <= set(zip(m["column"], m["row"], strict=True))
+    assert ("period", 5) not in set(zip(m["column"], m["row"], strict=True))  # one message per repeated row
+    assert "also on row 10" in msg and "also on row 5" in msg
     assert "expected an integer level of the scale 0-4" in msg
     assert "found '7'" in msg
 
@@ -160,6 +164,7 @@ def test_excel_and_parquet(tmp_path: Path, cases, evidence, measures) -> None:
     cases.to_excel(d / "cases.xlsx", index=False)
     evidence.to_parquet(d / "evidence.parquet")
     measures.to_excel(d / "measures.xlsx", index=False)
+    COUNTRIES.to_parquet(d / "countries.parquet")
     ds = load([d])
     assert len(ds.cases) == 3 and len(ds.evidence) == len(evidence) and len(ds.measures) == 4
 
@@ -183,14 +188,14 @@ def test_missing_path_and_unreadable_table(tmp_path: Path) -> None:
     ],
 )
 def test_periods(text: str, first: str, last: str) -> None:
-    got = parse_period(text)
-    assert got is not None
+    got = parse_period(text, fiscal_year("USA"))
     assert (str(got[0].date()), str(got[1].date())) == (first, last)
 
 
 @pytest.mark.parametrize("text", ["FY17", "2017-13", "2020-02-30", "2020/2019", "soon", ""])
 def test_bad_periods(text: str) -> None:
-    assert parse_period(text) is None
+    with pytest.raises(PeriodError):
+        parse_period(text, fiscal_year("USA"))
 
 
 def test_assignment_by_largest_overlap_and_ties_to_later() -> None:

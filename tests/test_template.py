@@ -9,7 +9,7 @@ import pytest
 
 from securitization import load, score
 from securitization.cli import main
-from securitization.template import case_id, new_case
+from securitization.outputs.template import case_id, new_case
 
 EXAMPLE = Path(__file__).resolve().parent.parent / "notebooks" / "example-case" / "evidence.csv"
 ARGS = [

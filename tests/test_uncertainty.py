@@ -13,19 +13,18 @@ from hypothesis import strategies as st
 from securitization import ParameterError, bootstrap, load, score, validate_tables
 from securitization.cli import main
 from securitization.rules import item_rule
-from securitization.scoring import measure_table, measures_scores
-from securitization.uncertainty import (
+from securitization.scoring.engine import indicator_matrix, items_scores, measure_specs
+from securitization.uncertainty import bootstrap_replicates, rank_desc, resolve_rng
+from securitization.uncertainty.evidence import (
     _categories,
+    _counts_rules,
     _draw_items,
     _item_design,
-    _measure_specs,
+    _items_from_counts,
     _measures_batch,
-    _weighted_mean_batch,
-    _weighted_mean_multinomial,
-    bootstrap_replicates,
-    rank_desc,
-    resolve_rng,
 )
+
+from .conftest import COUNTRIES
 
 KINDS = {"I-1": "statute", "I-2": "programme", "I-3": "speech", "P-1": "operation", "P-2": "statistics"}
 
@@ -84,7 +83,7 @@ def score_synthetic(n_cases: int = 4, n_items: int = 10, **kw):
 
 @pytest.fixture
 def fixture_scores(cases, evidence, measures):
-    return score(validate_tables(cases=[cases], evidence=[evidence], measures=[measures]))
+    return score(validate_tables(cases=[cases], evidence=[evidence], measures=[measures], countries=[COUNTRIES]))
 
 
 # --- exact small cases ---------------------------------------------------------------------
@@ -125,9 +124,9 @@ def test_coder_disagreement_widens_a_single_item_interval() -> None:
 def test_identity_resampling_reproduces_the_measure_scores(fixture_scores) -> None:
     for s in (fixture_scores, score(load()), score(load(), by="year")):
         prep = s.prepared
-        specs = _measure_specs(prep, prep.codebook)
+        specs = measure_specs(prep, prep.codebook)
         got = _measures_batch(specs, prep.codebook, prep.n_units, 1, None)[0]
-        want = measures_scores(prep, measure_table(prep))
+        want = indicator_matrix(prep)[1]
         np.testing.assert_allclose(got, want, equal_nan=True)
 
 
@@ -291,9 +290,10 @@ def test_fast_and_general_paths_draw_the_same() -> None:
     s = score_synthetic(3, 7, coders=0.4)
     d = _item_design(s.prepared)
     assert d.virtual == 2
+    prep = s.prepared
     for coders in (True, False):
-        fast = _weighted_mean_batch(d, 5, np.random.default_rng(1), coders)
         codes, weights, _ = _draw_items(d, 5, np.random.default_rng(1), coders)
+        fast = items_scores(d.cell, d.ind, codes, weights, prep.n_units, prep.codebook).reshape(5, -1)
         group = (np.arange(5)[:, None] * d.n_cells + d.cell[None, :]).ravel()
         general = item_rule("weighted_mean")(group, codes.ravel(), weights.ravel(), 5 * d.n_cells)
         np.testing.assert_allclose(fast, general.reshape(5, -1), equal_nan=True)
@@ -319,7 +319,7 @@ def test_a_coder_is_drawn_uniformly_per_item(n_coders) -> None:
 
 
 def test_numbers_do_not_depend_on_the_chunk_size(fixture_scores, monkeypatch) -> None:
-    import securitization.uncertainty as unc
+    import securitization.uncertainty.evidence as unc
 
     a = bootstrap_replicates(fixture_scores, n_boot=40, rng=12)
     monkeypatch.setattr(unc, "CHUNK_ELEMENTS", 30)  # a few replicates per chunk
@@ -339,8 +339,12 @@ def test_multinomial_counts_match_drawing_items(coders) -> None:
     np.testing.assert_allclose(cats.prob.sum(axis=1), 1.0)
     assert (cats.prob[:, -1] > 0).all()
     n = 4000
-    fast = _weighted_mean_multinomial(d, cats, n, np.random.default_rng(3))
-    drawn = _weighted_mean_batch(d, n, np.random.default_rng(4), coders)
+    prep = s.prepared
+    rules = _counts_rules(prep.codebook)
+    assert rules is not None
+    fast = _items_from_counts(d, cats, rules, prep.n_ind, n, np.random.default_rng(3))
+    codes, weights, _ = _draw_items(d, n, np.random.default_rng(4), coders)
+    drawn = items_scores(d.cell, d.ind, codes, weights, prep.n_units, prep.codebook).reshape(n, -1)
     ok = ~np.isnan(drawn[0])
     np.testing.assert_array_equal(np.isnan(fast[0]), ~ok)
     # same mean and spread per cell, within Monte Carlo error

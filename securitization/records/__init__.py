@@ -45,7 +45,9 @@ unreadable, or a redacted) stay book-in - dropped; book-out before book-in, an u
 stay book-out - the stay dropped; duplicated stints - counted once; open stays - kept to
 ``as_of``; stays across fiscal years - clipped; unknown, missing or redacted criminality -
 left out of the share. Periods follow the country's fiscal year
-(:data:`FISCAL_YEAR_START`; US federal: October, written ``FY2019``).
+(:func:`securitization.countries.fiscal_year`; US federal: October, written ``FY2019``),
+written so that :func:`securitization.load` reads them back as the same days
+(:func:`format_period`).
 
 Examples
 --------
@@ -60,14 +62,14 @@ Examples
 
 from __future__ import annotations
 
-from .core import FISCAL_YEAR_START, RecordsResult, fiscal_year_start, format_period, measures_from_records
+from ._fiscal import format_period, resolve_fiscal_year
+from .core import RecordsResult, measures_from_records
 from .engines import DUCKDB_VERSION, ENGINES, SPARK_VERSION, EngineName, spark_session
 from .layouts import Definition, Layout, LayoutError, MeasureSpec, bundled_layouts, definitions, load_layout
 
 __all__ = [
     "DUCKDB_VERSION",
     "ENGINES",
-    "FISCAL_YEAR_START",
     "SPARK_VERSION",
     "Definition",
     "EngineName",
@@ -77,9 +79,9 @@ __all__ = [
     "RecordsResult",
     "bundled_layouts",
     "definitions",
-    "fiscal_year_start",
     "format_period",
     "load_layout",
     "measures_from_records",
+    "resolve_fiscal_year",
     "spark_session",
 ]

@@ -9,6 +9,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
+import pyarrow as pa
+import pyarrow.ipc as ipc
+import pyarrow.parquet as pq
+
 from ..errors import MissingDependencyError, ParameterError, Problem, ValidationError
 from .layouts import Layout, TableSpec
 
@@ -64,9 +68,7 @@ def _display_name(path: Path) -> str:
     return str(path) if rel.startswith("..") else rel
 
 
-def _arrow_type(t: object) -> ColumnType:
-    import pyarrow as pa
-
+def _arrow_type(t: pa.DataType) -> ColumnType:
     if pa.types.is_timestamp(t):
         return "timestamp"
     if pa.types.is_date(t):
@@ -102,18 +104,11 @@ def inspect_file(path: str | Path, *, sha256: bool = True) -> RecordFile:
         )
     rows: int | None = None
     if fmt in ("parquet", "feather"):
-        try:
-            import pyarrow.feather  # noqa: F401
-            import pyarrow.parquet as pq
-        except ImportError:
-            raise MissingDependencyError("pyarrow", "records", f"Reading {fmt} files") from None
         if fmt == "parquet":
             meta = pq.read_metadata(p)
             schema = meta.schema.to_arrow_schema()
             rows = meta.num_rows
         else:
-            import pyarrow.ipc as ipc
-
             with ipc.open_file(p) as reader:
                 schema = reader.schema
                 rows = sum(reader.get_batch(i).num_rows for i in range(reader.num_record_batches))

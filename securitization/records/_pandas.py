@@ -14,6 +14,7 @@ import numpy as np
 import pandas as pd
 
 from ._files import SourceFile
+from ._fiscal import as_of_day, fiscal_year_bounds, periods_between
 from ._sql import role_types
 from .layouts import Layout, MeasureSpec
 
@@ -109,8 +110,6 @@ def stints(
     frame: pd.DataFrame, layout: Layout, start_month: int, by: str | None, as_of: dt.date | None
 ) -> tuple[pd.DataFrame, pd.DataFrame, dt.date | None, dict[int, tuple[pd.Timestamp, pd.Timestamp]]]:
     """Stints to stays to statistics per fiscal year (see :func:`_sql.stints_stays_sql`)."""
-    from .engines import _as_of, _periods
-
     cols = layout.tables[0].columns
     markers = set(layout.redaction)
     person_c, stay_c, out_c = (cols[r].names[0] for r in ("person", "stay_book_in", "stay_book_out"))
@@ -202,9 +201,9 @@ def stints(
         s.loc[valid_rows, "stay_out"].max(),
         s.loc[valid_rows, "book_out"].max(),
     )
-    first_in, as_of = _as_of(bounds, as_of)
+    first_in, as_of = as_of_day(bounds, as_of)
     as_of_end = pd.Timestamp(as_of or dt.date(1970, 1, 1)) + pd.Timedelta(days=1)
-    periods = {} if first_in is None else _periods(first_in, as_of_end, start_month)
+    periods = {} if first_in is None else periods_between(first_in, as_of_end, start_month)
     v = s.loc[s["reason"].isna()].copy()
     end_eff = v["stay_end"].where(v["stay_end"].notna() & (v["stay_end"] < as_of_end), as_of_end)
     v["in_s"], v["end_s"] = _epoch(v["stay_in"]), _epoch(end_eff)
@@ -328,8 +327,6 @@ def fytable(frame: pd.DataFrame, m: MeasureSpec, start_month: int, window_days: 
     f["v"] = v
     f["grp"] = f[m.by] if m.by else None
     has = f["fiscal_year"].notna() & f["pull_date"].notna()
-    from .engines import fiscal_year_bounds
-
     pulls = f.loc[has].groupby(["fiscal_year", "pull_date"], as_index=False)["file_date"].max()
     keys = set(zip(pulls["fiscal_year"], pulls["pull_date"], strict=True))
     why: dict[tuple[Any, Any], str] = {}

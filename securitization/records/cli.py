@@ -13,13 +13,16 @@ import argparse
 import sys
 from collections.abc import Callable
 
+from ..files import guard_inputs
+from .core import measures_from_records
+from .engines import ENGINES
+from .layouts import bundled_layouts, load_layout
+
 __all__ = ["add_parser", "register", "run"]
 
 
 def add_parser(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
     """Add the ``records`` command and its subcommands to a subparsers object."""
-    from .engines import ENGINES
-
     p = sub.add_parser("records", help="turn enforcement record files into measures (with provenance)")
     rsub = p.add_subparsers(dest="records_command", required=True, metavar="SUBCOMMAND")
     m = rsub.add_parser("measures", help="compute measure rows from record files in a layout")
@@ -32,7 +35,12 @@ def add_parser(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
     m.add_argument(
         "--as-of", default=None, help="stints: last day the records cover, YYYY-MM-DD (default: latest event)"
     )
-    m.add_argument("--fiscal-year-start", type=int, default=None, help="month the fiscal year starts (1-12)")
+    m.add_argument(
+        "--fiscal-year-start",
+        type=int,
+        default=None,
+        help="month the fiscal year starts (1-12), overriding the country's (periods are then written as dates)",
+    )
     m.add_argument("--memory-limit", default=None, help="DuckDB memory limit, e.g. 3GB")
     m.add_argument(
         "--no-duplicate-check",
@@ -48,8 +56,6 @@ def add_parser(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
 
 def run(args: argparse.Namespace) -> int:
     """Run a ``records`` subcommand; return the exit status (errors propagate to the caller)."""
-    from .layouts import bundled_layouts, load_layout
-
     if args.records_command == "layouts":
         for name in bundled_layouts():
             lay = load_layout(name)
@@ -58,12 +64,8 @@ def run(args: argparse.Namespace) -> int:
     if args.records_command == "layout":
         print(load_layout(args.name))
         return 0
-    from .core import measures_from_records
-
     options = {"memory_limit": args.memory_limit} if args.memory_limit and args.engine == "duckdb" else {}
     if args.out:  # refuse before the work, not after
-        from .._io import guard_inputs
-
         guard_inputs(args.out, args.files)
     res = measures_from_records(
         args.files,

@@ -20,90 +20,19 @@ from typing import Any
 
 import pandas as pd
 
-from .._io import atomic_write_text, frame_to_markdown, guard_inputs
+from ..countries import FiscalYear
 from ..errors import ParameterError
+from ..export import frame_to_markdown
+from ..files import atomic_write_text, guard_inputs
 from ..tables import MEASURE_COLUMNS
 from ._files import RecordFile, SourceFile, file_sha256, inspect_file, match_files
-from .engines import Computed, EngineName, fiscal_year_bounds, make_engine
+from ._fiscal import fiscal_year_bounds, format_period, resolve_fiscal_year
+from .engines import Computed, EngineName, make_engine
 from .layouts import Layout, MeasureSpec, definitions, load_layout
 
-__all__ = [
-    "FISCAL_YEAR_START",
-    "OUTPUT_COLUMNS",
-    "RecordsResult",
-    "fiscal_year_start",
-    "format_period",
-    "measures_from_records",
-]
+__all__ = ["OUTPUT_COLUMNS", "RecordsResult", "measures_from_records"]
 
-FISCAL_YEAR_START: dict[str, int] = {
-    # month in which a country's (federal) fiscal year starts; "FY2019" is named by the
-    # calendar year it ends in. A stopgap until the project's countries table carries it.
-    "USA": 10,
-    "MEX": 1,
-    "CAN": 4,
-    "GBR": 4,
-    "AUS": 7,
-    "NZL": 7,
-    "JPN": 4,
-    "IND": 4,
-    "DEU": 1,
-    "FRA": 1,
-    "ESP": 1,
-    "ITA": 1,
-}
-OUTPUT_COLUMNS = [*MEASURE_COLUMNS, *(["provenance"] if "provenance" not in MEASURE_COLUMNS else [])]
-
-
-def fiscal_year_start(country: str, override: int | None = None) -> int:
-    """The month (1-12) in which ``country``'s fiscal year starts.
-
-    Raises
-    ------
-    ParameterError
-        If the country is not in :data:`FISCAL_YEAR_START` and no ``override`` is given.
-
-    Examples
-    --------
-    >>> fiscal_year_start("USA"), fiscal_year_start("MEX"), fiscal_year_start("USA", 1)
-    (10, 1, 1)
-    """
-    if override is not None:
-        if not (isinstance(override, int) and 1 <= override <= 12):
-            raise ParameterError.invalid(
-                "fiscal_year_start_month", "measures_from_records", "an integer 1-12", override
-            )
-        return override
-    if country not in FISCAL_YEAR_START:
-        raise ParameterError(
-            f"The fiscal year of {country!r} is not known (known: {', '.join(sorted(FISCAL_YEAR_START))}). "
-            "Pass fiscal_year_start_month (1-12; --fiscal-year-start on the command line)."
-        )
-    return FISCAL_YEAR_START[country]
-
-
-def format_period(fy: int, start_month: int, end: pd.Timestamp | None = None) -> str:
-    """How a fiscal year is written in the measures table.
-
-    ``FY2019`` for a fiscal year starting in October (as the default codebook reads it),
-    ``2019`` for a calendar fiscal year, an interval of days otherwise; a year cut short
-    (``end``: the first instant after the data) is written as an interval of days.
-
-    Examples
-    --------
-    >>> format_period(2019, 10), format_period(2019, 1), format_period(2019, 4)
-    ('FY2019', '2019', '2018-04-01/2019-03-31')
-    >>> format_period(2025, 10, pd.Timestamp("2025-03-16"))
-    '2024-10-01/2025-03-15'
-    """
-    start, nxt = fiscal_year_bounds(fy, start_month)
-    if end is not None and end < nxt:
-        return f"{start.date()}/{(end - pd.Timedelta(days=1)).date()}"
-    if start_month == 10:
-        return f"FY{fy}"
-    if start_month == 1:
-        return str(fy)
-    return f"{start.date()}/{(nxt - pd.Timedelta(days=1)).date()}"
+OUTPUT_COLUMNS = list(MEASURE_COLUMNS)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -134,8 +63,9 @@ class RecordsResult:
         For stints: the day through which open stays are counted as detained.
     country
         ISO 3166 alpha-3 code written in every row.
-    fiscal_year_start_month
-        The month the country's fiscal year starts in.
+    fiscal_year
+        The country's fiscal year the periods follow (from the package's countries
+        table, or the start month given).
     """
 
     measures: pd.DataFrame
@@ -147,7 +77,12 @@ class RecordsResult:
     queries: tuple[str, ...]
     as_of: dt.date | None
     country: str
-    fiscal_year_start_month: int
+    fiscal_year: FiscalYear
+
+    @property
+    def fiscal_year_start_month(self) -> int:
+        """The month (1-12) the fiscal year starts in."""
+        return self.fiscal_year.start_month
 
     def _per_table(self) -> pd.DataFrame:
         # fy-tables: one set of counts per measure; a table's records are counted once
@@ -257,10 +192,11 @@ def _rows(
     specs: Sequence[MeasureSpec],
     engine: Any,
     country: str,
-    start_month: int,
+    fiscal: FiscalYear,
     breakdown: str | None,
 ) -> list[dict[str, Any]]:
     out = []
+    start_month = fiscal.start_month
     defs = definitions()
     for idx, spec in enumerate(specs):
         key = spec.statistic if layout.kind == "stints" else str(idx)
@@ -272,7 +208,9 @@ def _rows(
             if pd.isna(r.value):
                 continue
             end = None
-            extra: dict[str, Any] = {"fiscal_year_start_month": start_month}
+            extra: dict[str, Any] = {
+                "fiscal_year": {"start_month": start_month, "single": fiscal.single, "source": fiscal.source}
+            }
             note_extra = ""
             if layout.kind == "stints":
                 end = computed.periods[int(r.fy)][1]
@@ -307,7 +245,7 @@ def _rows(
                     "country": country,
                     "indicator": spec.indicator,
                     "measure": measure,
-                    "period": format_period(int(r.fy), start_month, end),
+                    "period": format_period(int(r.fy), fiscal, end),
                     "value": float(r.value),
                     "unit": spec.unit,
                     "source": f"{layout.source}; computed by securitization.records ({d.id} v{d.version}, "
@@ -363,7 +301,10 @@ def measures_from_records(
         end, and the fiscal year it falls in is cut there. Default: the day of the latest
         book-in or book-out in the files.
     fiscal_year_start_month
-        The month (1-12) the fiscal year starts in; default from :data:`FISCAL_YEAR_START`.
+        The month (1-12) the fiscal year starts in; default the country's
+        (:func:`securitization.countries.fiscal_year`). Periods are written as the
+        country writes them (``FY2019`` for the US), or as dates
+        (``2018-04-01/2019-03-31``) when the month given is not the country's.
     engine_options
         Passed to the engine (DuckDB: ``memory_limit``, ``threads``; Spark: ``session``).
     check_duplicates
@@ -402,7 +343,8 @@ def measures_from_records(
     country = country or lay.country
     if country is None or not (len(country) == 3 and country.isalpha() and country.isupper()):
         raise ParameterError.invalid("country", "measures_from_records", "an ISO 3166 alpha-3 code (e.g. USA)", country)
-    start_month = fiscal_year_start(country, fiscal_year_start_month)
+    fiscal = resolve_fiscal_year(country, fiscal_year_start_month)
+    start_month = fiscal.start_month
     by = list(by)
     _check_by(lay, by)
     as_of_d = dt.date.fromisoformat(as_of) if isinstance(as_of, str) else as_of
@@ -431,7 +373,7 @@ def measures_from_records(
                 specs=specs,
                 engine=eng,
                 country=country,
-                start_month=start_month,
+                fiscal=fiscal,
                 breakdown=None,
             )
             queries += computed.queries
@@ -455,7 +397,7 @@ def measures_from_records(
                 specs=specs,
                 engine=eng,
                 country=country,
-                start_month=start_month,
+                fiscal=fiscal,
                 breakdown=None,
             )
             queries += computed.queries
@@ -478,7 +420,7 @@ def measures_from_records(
                     specs=specs,
                     engine=eng,
                     country=country,
-                    start_month=start_month,
+                    fiscal=fiscal,
                     breakdown=b,
                 )
                 queries += more.queries
@@ -498,5 +440,5 @@ def measures_from_records(
         queries=tuple(queries),
         as_of=computed.as_of,
         country=country,
-        fiscal_year_start_month=start_month,
+        fiscal_year=fiscal,
     )

@@ -14,16 +14,19 @@ from __future__ import annotations
 
 import datetime as dt
 import tempfile
+import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal, Protocol
 
 import numpy as np
 import pandas as pd
+import pyarrow.feather as feather
 
 from ..errors import MissingDependencyError, ParameterError
-from . import _sql
+from . import _pandas, _sql
 from ._files import SourceFile
+from ._fiscal import as_of_day, epoch, fiscal_year_of, from_epoch, periods_between
 from .layouts import Layout, MeasureSpec
 
 __all__ = [
@@ -36,7 +39,6 @@ __all__ = [
     "PandasEngine",
     "SQLEngine",
     "SparkEngine",
-    "fiscal_year_bounds",
     "make_engine",
     "spark_session",
 ]
@@ -58,52 +60,6 @@ class Computed:
     queries: list[str] = field(default_factory=list)
     as_of: dt.date | None = None
     periods: dict[int, tuple[pd.Timestamp, pd.Timestamp]] = field(default_factory=dict)
-
-
-def fiscal_year_bounds(fy: int, start_month: int) -> tuple[pd.Timestamp, pd.Timestamp]:
-    """First instant of fiscal year ``fy`` and of the next one (named by the year it ends in).
-
-    Examples
-    --------
-    >>> [str(t.date()) for t in fiscal_year_bounds(2019, 10)]
-    ['2018-10-01', '2019-10-01']
-    >>> [str(t.date()) for t in fiscal_year_bounds(2019, 1)]
-    ['2019-01-01', '2020-01-01']
-    """
-    start = pd.Timestamp(fy - (1 if start_month > 1 else 0), start_month, 1)
-    return start, start + pd.DateOffset(years=1)
-
-
-def _epoch(t: pd.Timestamp) -> float:
-    return float((t - pd.Timestamp(1970, 1, 1)).total_seconds())
-
-
-def _from_epoch(x: Any) -> pd.Timestamp | None:
-    return None if x is None else pd.Timestamp(1970, 1, 1) + pd.Timedelta(microseconds=round(float(x) * 1e6))
-
-
-def _fy_of(t: pd.Timestamp, start_month: int) -> int:
-    return int(t.year + (1 if start_month > 1 and t.month >= start_month else 0))
-
-
-def _periods(
-    first: pd.Timestamp, as_of_end: pd.Timestamp, start_month: int
-) -> dict[int, tuple[pd.Timestamp, pd.Timestamp]]:
-    out = {}
-    for fy in range(_fy_of(first, start_month), _fy_of(as_of_end - pd.Timedelta(microseconds=1), start_month) + 1):
-        s, e = fiscal_year_bounds(fy, start_month)
-        out[fy] = (s, min(e, as_of_end))
-    return out
-
-
-def _as_of(bounds: Sequence[Any], as_of: dt.date | None) -> tuple[pd.Timestamp | None, dt.date | None]:
-    first = bounds[0]
-    if first is None or pd.isna(first):
-        return None, as_of
-    if as_of is None:
-        latest = max(pd.Timestamp(b) for b in bounds[1:] if b is not None and not pd.isna(b))
-        as_of = latest.date()
-    return pd.Timestamp(first), as_of
 
 
 class Engine(Protocol):
@@ -201,20 +157,20 @@ class SQLEngine:
         queries = [create]
         try:
             bounds_sql = _sql.stints_bounds_sql(stays)
-            first, as_of = _as_of([_from_epoch(x) for x in self.fetch(bounds_sql)[0]], as_of)
+            first, as_of = as_of_day([from_epoch(x) for x in self.fetch(bounds_sql)[0]], as_of)
             queries.append(bounds_sql)
             as_of_end = pd.Timestamp(as_of or dt.date(1970, 1, 1)) + pd.Timedelta(days=1)
-            periods = {} if first is None else _periods(first, as_of_end, start_month)
-            rows_per = [(fy, _epoch(s), _epoch(e)) for fy, (s, e) in periods.items()] or [(0, 0.0, 1.0)]
-            fy_as_of = _fy_of(as_of_end - pd.Timedelta(microseconds=1), start_month)
-            aggs = _sql.stints_aggregate_sql(stays, d, _epoch(as_of_end), fy_as_of, rows_per)
+            periods = {} if first is None else periods_between(first, as_of_end, start_month)
+            rows_per = [(fy, epoch(s), epoch(e)) for fy, (s, e) in periods.items()] or [(0, 0.0, 1.0)]
+            fy_as_of = fiscal_year_of(as_of_end - pd.Timedelta(microseconds=1), start_month)
+            aggs = _sql.stints_aggregate_sql(stays, d, epoch(as_of_end), fy_as_of, rows_per)
             if check_duplicates:
                 aggs["duplicates"] = _sql.stints_duplicates_sql(self._selects(layout, sources), stays, d, layout)
             got = {k: self.fetch(q) for k, q in aggs.items()}
             queries += list(aggs.values())
         finally:
             self.drop(stays)
-        frame = _stints_frame(got, {fy: _epoch(e) - _epoch(s) for fy, (s, e) in periods.items()})
+        frame = _stints_frame(got, {fy: epoch(e) - epoch(s) for fy, (s, e) in periods.items()})
         stats = frame.loc[(frame["kind"] == "measure") & frame["fy"].isin(list(periods))].copy()
         quality = _stints_quality(frame.loc[frame["kind"] != "measure"], layout)
         return Computed(
@@ -485,8 +441,6 @@ class DuckDBEngine(SQLEngine):
 def _load_small(sf: SourceFile) -> Any:
     """Feather as an Arrow table; xlsx as a text DataFrame (both are read whole)."""
     if sf.file.format == "feather":
-        import pyarrow.feather as feather
-
         return feather.read_table(sf.file.path)
     try:
         import openpyxl  # noqa: F401
@@ -511,8 +465,6 @@ def spark_session(**conf: str) -> Any:
     except ImportError:
         raise MissingDependencyError("pyspark", "spark", "The Spark engine") from None
     if _SPARK is None:
-        import warnings
-
         builder = (
             SparkSession.builder.master("local[*]")
             .appName("securitization-records")
@@ -636,8 +588,6 @@ class PandasEngine:
         check_duplicates: bool = True,
     ) -> Computed:
         """Compute the statistics of one layout kind (see the module docstring; duplicates always checked)."""
-        from . import _pandas
-
         if layout.kind == "stints":
             frame = pd.concat([_pandas.read_roles(sf, layout) for sf in sources], ignore_index=True)
             stats, quality, as_of, periods = _pandas.stints(frame, layout, start_month, by, as_of)

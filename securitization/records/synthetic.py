@@ -22,8 +22,11 @@ from typing import Literal
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.parquet as pq
 
-from ..errors import MissingDependencyError, ParameterError
+from ..errors import ParameterError
 
 __all__ = [
     "DEFAULT_SEED",
@@ -113,11 +116,7 @@ def stints_frame(
         b_out = np.where(flip & last, in_us - 86_400_000_000, b_out)
     n = len(stay)
     people = first_person + g.integers(0, max(1, int(n_stays * 0.8)), n_stays)
-    try:  # the identifiers are built in Arrow (much faster than formatting in Python)
-        import pyarrow as pa
-        import pyarrow.compute as pc
-    except ImportError:
-        raise MissingDependencyError("pyarrow", "records", "The synthetic records") from None
+    # the identifiers are built in Arrow (much faster than formatting in Python)
     person = pc.utf8_lpad(pc.cast(pa.array(people[stay] * 7919 + 1_000_003), pa.string()), 12, "0").to_numpy(
         zero_copy_only=False
     )
@@ -196,11 +195,6 @@ def write_stints(
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / (name or f"detention-stints.{'xlsx' if fmt == 'xlsx' else fmt}")
     if fmt == "parquet":
-        try:
-            import pyarrow as pa
-            import pyarrow.parquet as pq
-        except ImportError:
-            raise MissingDependencyError("pyarrow", "records", "Writing Parquet files") from None
         t0, t1 = pd.Timestamp(start), pd.Timestamp(end)
         n_chunks = max(1, -(-n_stays // chunk_stays))
         days = (t1 - t0).days + 1

@@ -159,8 +159,7 @@ def main(argv: list[str] | None = None) -> int:
 
     from securitization import bootstrap, score, validate_tables
     from securitization.scoring import aggregate, indicator_matrix
-    from securitization.sensitivity import index_sensitivity, sensitivity
-    from securitization.uncertainty import bootstrap_replicates
+    from securitization.uncertainty import bootstrap_replicates, index_sensitivity, sensitivity
 
     print(f"securitization benchmark: numpy {np.__version__}, pandas {pd.__version__}, python {sys.version.split()[0]}")
     t, (cases, ev) = timed(lambda: synthetic_tables(args.cases, args.items, args.multi, args.seed))

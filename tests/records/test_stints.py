@@ -99,7 +99,8 @@ def test_provenance(stints_csv: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     assert prov["definition"] == {"id": "stints.adp", "version": "1", "statistic": "adp"}
     assert prov["engine"]["name"] == "duckdb" and prov["engine"]["version"] == "2.0.1"
     assert "GROUP BY person, stay_book_in, stay_book_in__bad" in prov["query"]  # a text file
-    assert prov["as_of"] == AS_OF and prov["fiscal_year_start_month"] == 10
+    assert prov["as_of"] == AS_OF and prov["fiscal_year"]["start_month"] == 10
+    assert prov["fiscal_year"]["source"].startswith("31 U.S.C. 1102")
     assert "dropped: 1 book-out before book-in" in row["notes"].iloc[0]
 
 
@@ -145,8 +146,8 @@ def test_several_files_are_one_source(tmp_path: Path) -> None:
 
 
 def test_fiscal_year_of_the_country(stints_csv: Path) -> None:
-    """Calendar fiscal year (MEX): 2018 holds all of A's 20 days and B's 5; 2018 book-ins A, B; 2019 C, D, G."""
-    res = measures_from_records(stints_csv, layout="ddp-detention-stints", country="MEX", as_of="2019-12-31")
+    """Calendar fiscal year (DEU): 2018 holds all of A's 20 days and B's 5; 2018 book-ins A, B; 2019 C, D, G."""
+    res = measures_from_records(stints_csv, layout="ddp-detention-stints", country="DEU", as_of="2019-12-31")
     got = measures_dict(res.measures)
     assert got[("ice_detention_adp", "2018")] == pytest.approx((20 + 5) / 365)
     assert got[("ice_detention_book_ins", "2018")] == 2.0
@@ -164,7 +165,7 @@ def test_unknown_choices_raise(stints_csv: Path) -> None:
         measures_from_records(stints_csv, layout="ddp-detention-stints", engine="polars")  # type: ignore[arg-type]
     with pytest.raises(ParameterError, match="'by' parameter"):
         measures_from_records(stints_csv, layout="ddp-detention-stints", by=["gender"])
-    with pytest.raises(ParameterError, match="fiscal year of 'ZZZ' is not known"):
+    with pytest.raises(ParameterError, match="fiscal year of 'ZZZ' is not in the package's countries table"):
         measures_from_records(stints_csv, layout="ddp-detention-stints", country="ZZZ")
     with pytest.raises(ParameterError, match="bundled layouts"):
         measures_from_records(stints_csv, layout="no-such-layout")

@@ -1,0 +1,414 @@
+"""``Scores``: the result of :func:`~securitization.scoring.score`, with its evidence trail.
+
+Tables (tidy, one row per estimate):
+
+* ``indicators``: ``case, [year], label, indicator, name, dimension, score, band,
+  items_score, measures_score, n_items, n_rows, n_coders, n_multi_coded, n_measures,
+  n_sources, missing``;
+* ``dimensions``: ``case, [year], label, dimension, score, band, coverage, n_indicators``;
+* ``overall``: ``case, [year], label, score, band, coverage, rank``.
+
+``coverage`` is the share of the weight whose inputs have a score. ``year`` is present only
+for ``by="year"``. Scores are on the codebook's scale (default 0-4); missing is ``NaN``.
+Interval columns ``lo, hi`` (and ``rank_lo, rank_hi``) are added by
+:func:`~securitization.uncertainty.bootstrap`.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field, replace
+from functools import cached_property
+from pathlib import Path
+from typing import Any, Literal
+
+import numpy as np
+import pandas as pd
+
+from ..codebook import Codebook
+from ..errors import ParameterError
+from ..export import frame_to_csv, frame_to_latex, frame_to_markdown
+from ..files import atomic_write_text, guard_inputs
+from ..rules import get_rule
+from .prepare import Prepared
+
+__all__ = ["Explanation", "Scores"]
+
+Level = Literal["indicator", "dimension", "overall"]
+Format = Literal["table", "csv", "md", "latex", "json"]
+
+
+@dataclass(frozen=True, kw_only=True)
+class Explanation:
+    """The evidence trail behind one indicator score of one case (or case-year).
+
+    ``items`` has one row per evidence item: its code (consolidated over coders), each
+    coder's code, weight, share of the items score and contribution in scale points;
+    ``measures`` one row per observation used; ``measure_scores`` one row per measure rule;
+    ``unscored`` one row per measure of the case and indicator that no rule of the codebook
+    scores (``measure, n_obs``): context, shown so that nothing is left out in silence.
+    """
+
+    case: str
+    label: str
+    year: int | None
+    indicator: str
+    name: str
+    score: float
+    band: str | None
+    items_score: float
+    measures_score: float
+    items_share: float
+    rule: str
+    items: pd.DataFrame
+    measures: pd.DataFrame
+    measure_scores: pd.DataFrame
+    interval: tuple[float, float] | None = None
+    codebook: str = ""
+    unscored: pd.DataFrame = field(default_factory=lambda: pd.DataFrame({"measure": [], "n_obs": []}))
+
+    def to_frame(self) -> pd.DataFrame:
+        """The items table (one row per item)."""
+        return self.items.copy()
+
+    def __str__(self) -> str:
+        def f(x: float) -> str:
+            return "missing" if x is None or not np.isfinite(x) else f"{x:.2f}"
+
+        head = f"{self.label} - {self.indicator} {self.name}"
+        lines = [head, "=" * len(head)]
+        ci = f" [{f(self.interval[0])}, {f(self.interval[1])}]" if self.interval else ""
+        lines.append(f"score {f(self.score)}{ci} ({self.band or 'missing'}), codebook {self.codebook}")
+        lines.append(
+            f"items score {f(self.items_score)} by {self.rule} of {len(self.items)} items; "
+            f"measures score {f(self.measures_score)}; items share of the blend {self.items_share:.2f}"
+        )
+        if len(self.items):
+            lines.append("")
+            lines.append("Items (code x weight share = contribution to the items score):")
+            for r in self.items.itertuples(index=False):
+                contrib = "" if pd.isna(r.contribution) else f" -> {r.contribution:.2f}"
+                coders = f" (coders {r.coders}: {r.codes})" if "," in str(r.coders) else ""
+                lines.append(f"  {r.date:%Y-%m-%d} [{r.evidence_id}] {r.kind}: {r.title}")
+                lines.append(f"      code {r.code:g}{coders}, weight {r.weight:g}, share {r.share:.2f}{contrib}")
+                lines.append(f"      source: {r.source}" + (f" <{r.url}>" if r.url else ""))
+        if len(self.measure_scores):
+            lines.append("")
+            lines.append("Measures:")
+            for m in self.measure_scores.itertuples(index=False):
+                lines.append(
+                    f"  {m.measure}: {m.statistic_name} = {m.statistic:.4g} over {m.n_obs} periods -> level {f(m.score)}"
+                )
+            for o in self.measures.itertuples(index=False):
+                lines.append(f"      {o.period}: {o.value:,.0f} {o.unit} ({o.source})")
+        if len(self.unscored):
+            lines.append("")
+            lines.append("Not scored (no rule of the codebook; context only: give it a rule to score it):")
+            for u in self.unscored.itertuples(index=False):
+                lines.append(f"  {u.measure}: {u.n_obs} observations")
+        return "\n".join(lines)
+
+
+@dataclass(frozen=True, kw_only=True)
+class Scores:
+    """Scores of every case (or case-year): tables, trail and manifest. See the module doc."""
+
+    codebook: Codebook
+    by: Literal["case", "year"]
+    indicators: pd.DataFrame
+    dimensions: pd.DataFrame
+    overall: pd.DataFrame
+    measures: pd.DataFrame = field(repr=False)
+    measure_scores: pd.DataFrame = field(repr=False)
+    observations: pd.DataFrame = field(repr=False)
+    units: pd.DataFrame = field(repr=False)
+    manifest: dict[str, Any] = field(repr=False)
+    prepared: Prepared | None = field(default=None, repr=False)
+
+    @cached_property
+    def items(self) -> pd.DataFrame:
+        """The evidence trail: one row per item with its consolidated code, weight, share of
+        its cell's weight and contribution (code x share, for the weighted mean), built on
+        first use. Columns ``case, indicator, evidence_id, date, code, weight, n_coders,
+        share, contribution, uid, cell, row`` (and ``year`` by year); ``row`` points into the
+        dataset's evidence table for the descriptive columns (see :meth:`explain`)."""
+        if self.prepared is None:
+            raise ParameterError("These scores carry no prepared data: score them with securitization.score().")
+        prep, cb = self.prepared, self.codebook
+        trail = prep.items.copy(deep=False)  # copy-on-write: the prepared items are not changed
+        ia = prep.item_arrays
+        wsum = np.bincount(ia.cell, weights=ia.weight, minlength=prep.n_units * prep.n_ind)
+        trail["share"] = ia.weight / wsum[ia.cell]
+        additive = np.array([get_rule("items", i.items.rule).additive for i in cb.indicators] + [False])
+        trail["contribution"] = np.where(additive[ia.ind], trail["share"] * ia.code, np.nan)
+        if prep.by == "year":
+            trail["year"] = self.units["year"].to_numpy()[ia.uid]
+        return trail
+
+    # --- access ---------------------------------------------------------------------
+
+    @property
+    def input_paths(self) -> tuple[str, ...]:
+        """The files these scores were read from (tables and codebook): never written over."""
+        tables = (
+            [f.path for f in self.prepared.data.files]
+            if self.prepared is not None
+            else [f["path"] for f in self.manifest.get("inputs", []) if "path" in f]
+        )
+        return tuple(p for p in [*tables, self.codebook.source] if p)
+
+    @property
+    def keys(self) -> list[str]:
+        """The columns that identify a unit: ``["case"]`` or ``["case", "year"]``."""
+        return ["case", "year"] if self.by == "year" else ["case"]
+
+    def _public(self, frame: pd.DataFrame) -> pd.DataFrame:
+        return frame.drop(columns=["uid"]).reset_index(drop=True)
+
+    def to_frame(self, level: Level = "indicator") -> pd.DataFrame:
+        """The tidy table of one level: ``"indicator"``, ``"dimension"`` or ``"overall"``."""
+        tables = {"indicator": self.indicators, "dimension": self.dimensions, "overall": self.overall}
+        if level not in tables:
+            raise ParameterError.invalid(
+                "level", "Scores.to_frame", "one of 'indicator', 'dimension', 'overall'", level
+            )
+        return self._public(tables[level])
+
+    def wide(self, values: str = "score") -> pd.DataFrame:
+        """One row per unit, one column per indicator, dimension and ``overall``.
+
+        ``values`` names the column to spread (``score``, ``band``, ``lo``, ``hi`` ...).
+        """
+        idx = [*self.keys, "label"]
+        for name, t in (("indicator", self.indicators), ("dimension", self.dimensions), ("overall", self.overall)):
+            if values not in t.columns:
+                raise ParameterError.invalid("values", "Scores.wide", f"a column of the {name} table", values)
+        a = self.indicators.pivot(index="uid", columns="indicator", values=values)[list(self.codebook.indicator_codes)]
+        b = self.dimensions.pivot(index="uid", columns="dimension", values=values)[list(self.codebook.dimension_codes)]
+        c = self.overall.set_index("uid")[[values]].rename(columns={values: "overall"})
+        out = self.overall.set_index("uid")[idx].join(a).join(b).join(c)
+        out.columns.name = None
+        return out.reset_index(drop=True)
+
+    def score_of(self, case: str, indicator: str | None = None, year: int | None = None) -> float:
+        """One number: the overall score of a case, or an indicator's or dimension's score."""
+        if indicator is None:
+            t = self.overall
+            col = None
+        elif indicator in self.codebook.dimension_codes:
+            t, col = self.dimensions, "dimension"
+        else:
+            t, col = self.indicators, "indicator"
+        sel = self._select(t, case, year)
+        if col is not None:
+            sel = sel.loc[sel[col] == indicator]
+            if sel.empty:
+                raise ParameterError.invalid(
+                    "indicator", "Scores.score_of", "an indicator or dimension code of the codebook", indicator
+                )
+        return float(sel["score"].iloc[0])
+
+    def band(self, case: str, indicator: str | None = None, year: int | None = None) -> str | None:
+        """The band label of a case's overall (or indicator, or dimension) score."""
+        return self.codebook.band(self.score_of(case, indicator, year))
+
+    def _select(self, table: pd.DataFrame, case: str, year: int | None) -> pd.DataFrame:
+        sel = table.loc[table["case"] == case]
+        if sel.empty:
+            raise ParameterError.invalid("case", "Scores", f"one of {sorted(self.overall['case'].unique())}", case)
+        if self.by == "year":
+            if year is None:
+                raise ParameterError.invalid("year", "Scores", "a year (the scores are by year)", year)
+            sel = sel.loc[sel["year"] == year]
+            if sel.empty:
+                raise ParameterError.invalid("year", "Scores", f"a year of case {case}", year)
+        return sel
+
+    def explain(self, case: str, indicator: str, year: int | None = None) -> Explanation:
+        """The evidence rows and measures behind one indicator score, with their contribution."""
+        row = self._select(self.indicators, case, year)
+        row = row.loc[row["indicator"] == indicator]
+        if row.empty:
+            raise ParameterError.invalid(
+                "indicator", "Scores.explain", f"one of {list(self.codebook.indicator_codes)}", indicator
+            )
+        r = row.iloc[0]
+        unit = int(r["uid"])
+        ind = self.codebook.indicator(indicator)
+        items = self.items.loc[(self.items["uid"] == unit) & (self.items["indicator"] == indicator)]
+        items = self._describe(items)
+        items = items.merge(self._coder_codes(unit, indicator), on="evidence_id", how="left")
+        items = items.sort_values(["date", "evidence_id"])[
+            [
+                "evidence_id",
+                "date",
+                "kind",
+                "title",
+                "code",
+                "codes",
+                "coders",
+                "weight",
+                "share",
+                "contribution",
+                "source",
+                "url",
+                "quote",
+            ]
+        ].reset_index(drop=True)
+        ms = self.measure_scores.loc[
+            (self.measure_scores["uid"] == unit) & (self.measure_scores["indicator"] == indicator)
+        ]
+        obs = self.measures.loc[(self.measures["uid"] == unit) & (self.measures["indicator"] == indicator)]
+        obs = obs.sort_values(["measure", "period_start"])[
+            ["measure", "period", "value", "unit", "source", "url"]
+        ].reset_index(drop=True)
+        ctx = self.observations.loc[
+            (self.observations["case"] == case)
+            & (self.observations["indicator"] == indicator)
+            & ~self.observations["scored"]
+        ]
+        unscored = ctx.groupby("measure", sort=True).size().rename("n_obs").reset_index()
+        has_i, has_m = np.isfinite(r["items_score"]), np.isfinite(r["measures_score"])
+        bi, bm = ind.blend.items * has_i, (ind.blend.measures if ind.measures else 0.0) * has_m
+        share = bi / (bi + bm) if bi + bm > 0 else 0.0
+        interval = (float(r["lo"]), float(r["hi"])) if "lo" in row.columns else None
+        return Explanation(
+            case=case,
+            label=str(r["label"]),
+            year=None if self.by == "case" else int(r["year"]),
+            indicator=indicator,
+            name=ind.name,
+            score=float(r["score"]),
+            band=r["band"],
+            items_score=float(r["items_score"]),
+            measures_score=float(r["measures_score"]),
+            items_share=float(share),
+            rule=ind.items.rule,
+            items=items,
+            measures=obs,
+            measure_scores=ms.drop(columns=["uid", "ind"]).reset_index(drop=True),
+            interval=interval,
+            codebook=self.codebook.label,
+            unscored=unscored,
+        )
+
+    def _describe(self, items: pd.DataFrame) -> pd.DataFrame:
+        """Add the descriptive columns (kind, title, source, url, quote) of some items."""
+        items = items.assign(evidence_id=items["evidence_id"].astype(str))
+        if self.prepared is None:
+            return items
+        ev = self.prepared.data.evidence
+        desc = ev.iloc[items["row"].to_numpy(dtype=np.intp)][["kind", "title", "source", "url", "quote"]]
+        return items.assign(**{c: desc[c].to_numpy() for c in desc.columns})
+
+    def _coder_codes(self, unit: int, indicator: str) -> pd.DataFrame:
+        """Each coder's code of the items of one cell, as text (``"c1,c2"`` and ``"2,3"``)."""
+        cols = ["evidence_id", "codes", "coders"]
+        empty = pd.DataFrame({c: pd.Series(dtype=object) for c in cols})
+        if self.prepared is None or not len(self.prepared.rows):
+            return empty
+        rows = self.prepared.rows
+        rows = rows.loc[(rows["uid"] == unit) & (rows["indicator"] == indicator)]
+        if rows.empty:
+            return empty
+        sub = pd.DataFrame(
+            {"evidence_id": rows["evidence_id"].astype(str), "code": rows["code"], "coder": rows["coder"].astype(str)}
+        )
+        out = sub.groupby("evidence_id", sort=False).agg(
+            codes=("code", lambda v: ",".join(f"{x:g}" for x in v)), coders=("coder", ",".join)
+        )
+        return out.reset_index()[cols]
+
+    def with_tables(self, **tables: pd.DataFrame) -> Scores:
+        """A copy with some tables replaced (used to attach intervals)."""
+        return replace(self, **tables)
+
+    # --- display and export ------------------------------------------------------------
+
+    def summary(self) -> pd.DataFrame:
+        """The wide table of scores, sorted by overall rank, for display."""
+        w = self.wide()
+        bands = self.overall.set_index("uid")["band"].to_numpy()
+        w.insert(len(w.columns), "band", bands)
+        if "lo" in self.overall.columns:
+            w.insert(len(w.columns) - 1, "overall_lo", self.overall["lo"].to_numpy())
+            w.insert(len(w.columns) - 1, "overall_hi", self.overall["hi"].to_numpy())
+        w.insert(len(w.columns), "coverage", self.overall["coverage"].to_numpy())
+        return w.sort_values(
+            [*(["year"] if self.by == "year" else []), "overall"], ascending=False, na_position="last"
+        ).reset_index(drop=True)
+
+    def __str__(self) -> str:
+        s = self.summary().drop(columns=["case"])
+        text = s.to_string(index=False, float_format=lambda v: f"{v:.2f}", na_rep="—")
+        return f"Scores by {self.by}, codebook {self.codebook.label}\n{text}\n(— = missing: no evidence, or coverage below {self.codebook.aggregation.min_coverage:g})"
+
+    def _export_frame(self, level: Level | Literal["wide"]) -> pd.DataFrame:
+        return self.summary() if level == "wide" else self.to_frame(level)
+
+    def to_csv(self, path: str | Path | None = None, level: Level | Literal["wide"] = "indicator") -> str:
+        """CSV of a table (``indicator``, ``dimension``, ``overall`` or ``wide``); written atomically when ``path`` is given."""
+        text = frame_to_csv(self._export_frame(level))
+        if path is not None:
+            self._write(path, text)
+        return text
+
+    def to_markdown(
+        self, path: str | Path | None = None, level: Level | Literal["wide"] = "wide", digits: int = 2
+    ) -> str:
+        """A Markdown table, with the codebook version under it."""
+        text = (
+            frame_to_markdown(self._export_frame(level), digits)
+            + f"\nCodebook {self.codebook.label}; missing shown as —.\n"
+        )
+        if path is not None:
+            self._write(path, text)
+        return text
+
+    def to_latex(self, path: str | Path | None = None, level: Level | Literal["wide"] = "wide", digits: int = 2) -> str:
+        """A booktabs LaTeX table with a caption naming the codebook version."""
+        cap = f"Securitization scores ({level}), codebook {self.codebook.label}."
+        text = frame_to_latex(self._export_frame(level), digits, caption=cap)
+        if path is not None:
+            self._write(path, text)
+        return text
+
+    def to_json(self, path: str | Path | None = None) -> str:
+        """All three tables and the manifest as one JSON document."""
+
+        def records(frame: pd.DataFrame) -> list[dict[str, Any]]:
+            out = json.loads(frame.to_json(orient="records", date_format="iso", double_precision=10))
+            return list(out)
+
+        doc = {
+            "manifest": self.manifest,
+            "indicators": records(self.to_frame("indicator")),
+            "dimensions": records(self.to_frame("dimension")),
+            "overall": records(self.to_frame("overall")),
+        }
+        text = json.dumps(doc, indent=2, ensure_ascii=False) + "\n"
+        if path is not None:
+            self._write(path, text)
+        return text
+
+    def render(self, fmt: Format = "table", level: Level | Literal["wide"] | None = None) -> str:
+        """Render as ``table`` (plain text), ``csv``, ``md``, ``latex`` or ``json``."""
+        if fmt == "table":
+            return str(self) + "\n"
+        if fmt == "csv":
+            return self.to_csv(level=level or "wide")
+        if fmt == "md":
+            return self.to_markdown(level=level or "wide")
+        if fmt == "latex":
+            return self.to_latex(level=level or "wide")
+        if fmt == "json":
+            return self.to_json()
+        raise ParameterError.invalid("fmt", "Scores.render", "one of 'table', 'csv', 'md', 'latex', 'json'", fmt)
+
+    def write_manifest(self, path: str | Path) -> Path:
+        """Write the manifest (library, codebook, input hashes, parameters) as JSON."""
+        return self._write(path, json.dumps(self.manifest, indent=2) + "\n")
+
+    def _write(self, path: str | Path, text: str) -> Path:
+        guard_inputs(path, self.input_paths)
+        return atomic_write_text(path, text)
