@@ -42,7 +42,8 @@ The definitions (``definitions.toml``, each versioned; version 1 throughout):
 
 Bad records and what is done with them: no person, a redacted person, no (or an
 unreadable, or a redacted) stay book-in - dropped; book-out before book-in, an unreadable
-stay book-out - the stay dropped; duplicated stints - counted once; open stays - kept to
+stay book-out - the stay dropped; duplicated stints (same person, stay book-in and
+book-in) - counted once, exactly, in the pass that builds the stays; open stays - kept to
 ``as_of``; stays across fiscal years - clipped; unknown, missing or redacted criminality -
 left out of the share. Periods follow the country's fiscal year
 (:func:`securitization.countries.fiscal_year`; US federal: October, written ``FY2019``),

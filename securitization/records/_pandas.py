@@ -144,16 +144,6 @@ def stints(
             "k_person": f["person"].where(ok, "").fillna("").to_numpy(),
             "k_stay_in": f["stay_book_in"].where(ok, pd.Timestamp(1, 1, 1)).to_numpy(),
             "book_in": f["book_in"].to_numpy(),
-            "first": (f["book_in"] == f["stay_book_in"]).fillna(False).astype(int).to_numpy(),
-            "dupkey": [
-                None if first else (b, fac)
-                for first, b, fac in zip(
-                    (f["book_in"] == f["stay_book_in"]).fillna(False),
-                    f["book_in"].astype(str),
-                    f["facility"].fillna(_NONE),
-                    strict=True,
-                )
-            ],
             "stay_out": f["stay_book_out"].to_numpy(),
             "bad_stay_out": f["stay_book_out__bad"].notna().astype(int).to_numpy(),
             "book_out": f["book_out"].to_numpy(),
@@ -167,8 +157,6 @@ def stints(
     g = k.groupby(keys, sort=False, dropna=False)
     s = g.agg(
         n_rows=("book_in", "size"),
-        n_first=("first", "sum"),
-        n_distinct=("dupkey", "nunique"),
         stay_out=("stay_out", "max"),
         n_bad_stay_out=("bad_stay_out", "sum"),
         book_out=("book_out", "max"),
@@ -182,8 +170,9 @@ def stints(
         s = s.merge(grp, on=keys, how="left").rename(columns={"grp_v": "grp"})
     else:
         s["grp"] = None
-    # duplicates: first-stint rows after the first, and later stints repeating book-in and facility
-    s["n_dup"] = (s["n_first"] - 1).clip(lower=0) + (s["n_rows"] - s["n_first"]) - s["n_distinct"]
+    # duplicated stints: the rows after the first with the same book-in (a missing one equal to a missing one)
+    distinct = k.drop_duplicates([*keys, "book_in"]).groupby(keys, sort=False, dropna=False).size()
+    s["n_dup"] = s["n_rows"].to_numpy() - distinct.reindex(pd.MultiIndex.from_frame(s[keys])).to_numpy()
     s["row_reason"] = s["row_reason"].replace("", None)
     s["stay_in"] = s["k_stay_in"].where(s["row_reason"].isna(), pd.NaT)
     closed_by_stints = (s["n_book_out"] == s["n_rows"]) & (s["n_bad_book_out"] == 0)

@@ -67,9 +67,13 @@ class Dialect:
         """A date ``days`` days after ``x``."""
         return f"({x} + INTERVAL {int(days)} DAY)" if self.name == "duckdb" else f"date_add({x}, {int(days)})"
 
-    def hash2(self, a: str, b: str) -> str:
-        """A 64-bit hash of two values (nulls allowed)."""
-        return f"hash({a}, {b})" if self.name == "duckdb" else f"xxhash64({a}, {b})"
+    def epoch_us(self, x: str) -> str:
+        """Microseconds since 1970-01-01 of a TIMESTAMP, as a BIGINT (exact)."""
+        return f"epoch_us({x})" if self.name == "duckdb" else f"unix_micros({x})"
+
+    def exact_sum(self, x: str) -> str:
+        """The exact sum of BIGINTs (DuckDB: a HUGEINT; Spark: NULL rather than an overflow)."""
+        return f"SUM({x})" if self.name == "duckdb" else f"try_sum({x})"
 
     def temp_table(self, name: str, select: str) -> str:
         """Materialise a query (DuckDB: a temporary table; Spark: a cached view)."""
@@ -201,12 +205,17 @@ def stints_stays_sql(
 
     Rows are grouped by person and stay book-in as read; a group whose person is missing or
     redacted, or whose stay book-in is missing, redacted or unreadable, gets that reason
-    (``row_reason``) and counts its rows but is no stay. ``n_dup`` counts the rows after the
-    first whose book-in is the stay book-in (the duplicates of later stints are counted by
-    :func:`stints_duplicates_sql`). Each stay row has its end, the
+    (``row_reason``) and counts its rows but is no stay. Each stay row has its end, the
     reason it is not used (or NULL), its criminality rank (1 convicted, 2 pending, 3 other,
     7 unknown code, 8 redacted, 9 missing; the most serious of its stints) and the seconds
     and fiscal years the measures need (those that depend on ``as_of`` are computed later).
+
+    ``n_dup`` counts the duplicated stints of the stay (rows after the first with the same
+    book-in; a missing book-in equals a missing one), exactly and in this same pass, from
+    the count, least, greatest and sum of the book-ins (microseconds after the stay
+    book-in): all equal, or two or three book-ins, settle it. A stay with four book-ins or
+    more, not all equal, is left NULL and named (``amb_person``, ``amb_in``) for
+    :func:`stints_duplicates_sql`, which counts its rows one by one.
     """
     cols = layout.tables[0].columns
     crim = layout.values.get("criminality", {})
@@ -234,6 +243,20 @@ def stints_stays_sql(
         (f"SUM(CASE WHEN {c}__bad IS NOT NULL THEN 1 ELSE 0 END)" if text_times else "0")
         for c in ("stay_book_out", "book_out")
     )
+    if duplicates:
+        offset = d.epoch_us("book_in") + " - " + d.epoch_us("stay_book_in")
+        dup_aggs = (
+            "COUNT(book_in) AS n_bi, MIN(book_in) AS bi_min, MAX(book_in) AS bi_max,\n"
+            f"    {d.exact_sum(offset)} AS bi_sum,"
+        )
+        lo, hi = (f"({d.epoch_us(x)} - {d.epoch_us('stay_in')})" for x in ("bi_min", "bi_max"))
+        n_dup = (
+            "CASE WHEN n_bi <= 1 THEN 0 WHEN bi_min = bi_max THEN n_bi - 1 WHEN n_bi = 2 THEN 0"
+            f" WHEN n_bi = 3 THEN CASE WHEN bi_sum - {lo} - {hi} IN ({lo}, {hi}) THEN 1 ELSE 0 END"
+            " END + GREATEST(n_rows - n_bi - 1, 0)"
+        )
+    else:
+        dup_aggs, n_dup = "", "0"
     return d.temp_table(
         name,
         f"""WITH src AS (
@@ -242,7 +265,7 @@ def stints_stays_sql(
 g AS (
   SELECT person, stay_book_in AS stay_in, {"stay_book_in__bad" if text_times else "CAST(NULL AS STRING)"} AS in_bad,
     COUNT(*) AS n_rows,
-    {"GREATEST(COUNT(*) FILTER (WHERE book_in = stay_book_in) - 1, 0)" if duplicates else "0"} AS n_dup,
+    {dup_aggs}
     MAX(stay_book_out) AS stay_out,
     {bad_stay_out} AS n_bad_stay_out,
     MAX(book_out) AS book_out,
@@ -255,13 +278,12 @@ g AS (
 ),
 h AS (
   SELECT *, {reason} AS row_reason,
-    COALESCE(stay_out, CASE WHEN n_book_out = n_rows AND n_bad_book_out = 0 THEN book_out END) AS end0
+    COALESCE(stay_out, CASE WHEN n_book_out = n_rows AND n_bad_book_out = 0 THEN book_out END) AS end0,
+    {n_dup} AS n_dup0
   FROM g
 ),
 k AS (
-  SELECT row_reason, n_rows, n_dup, crim_rank, grp,
-    CASE WHEN row_reason IS NULL AND (n_bad_stay_out > 0 OR end0 < stay_in) THEN {d.hash2("person", "stay_in")} END
-      AS bad_sk,
+  SELECT row_reason, n_rows, crim_rank, grp,
     CASE WHEN row_reason IS NULL THEN 1 ELSE n_rows END AS units,
     CASE WHEN row_reason IS NOT NULL THEN row_reason
          WHEN n_bad_stay_out > 0 THEN {lit("unreadable or redacted " + stay_out)}
@@ -269,10 +291,14 @@ k AS (
     END AS reason,
     CASE WHEN row_reason IS NULL THEN stay_in END AS stay_in,
     CASE WHEN row_reason IS NULL AND n_bad_stay_out = 0 THEN end0 END AS stay_end,
-    CASE WHEN row_reason IS NULL THEN GREATEST(stay_in, stay_out, book_out) END AS last_event
+    CASE WHEN row_reason IS NULL THEN GREATEST(stay_in, stay_out, book_out) END AS last_event,
+    CASE WHEN row_reason IS NULL THEN n_dup0 ELSE 0 END AS n_dup,
+    CASE WHEN row_reason IS NULL AND n_dup0 IS NULL THEN person END AS amb_person
   FROM h
 )
-SELECT reason, units, n_rows, n_dup, crim_rank, grp, bad_sk,
+SELECT reason, units, n_rows, n_dup, crim_rank, grp,
+  CASE WHEN reason IS NULL THEN amb_person END AS amb_person,
+  CASE WHEN reason IS NULL AND amb_person IS NOT NULL THEN stay_in END AS amb_in,
   {d.epoch("stay_in")} AS in_s,
   {d.epoch("stay_end")} AS out_s,
   {d.epoch("last_event")} AS last_s,
@@ -288,27 +314,20 @@ def stints_bounds_sql(stays: str) -> str:
     return f"SELECT MIN(in_s), MAX(last_s) FROM {stays} WHERE in_s IS NOT NULL"
 
 
-def stints_duplicates_sql(selects: Sequence[str], stays: str, d: Dialect, layout: Layout) -> str:
-    """Duplicate later stints (same person, stay book-in, book-in and facility) of the stays used.
+def stints_duplicates_sql(selects: Sequence[str], stays: str) -> str:
+    """The duplicated stints of the stays :func:`stints_stays_sql` left open (four book-ins or more).
 
-    One pass over the transfer rows (a stint whose book-in is not the stay book-in, or has
-    none); the stays dropped as a whole (book-out before book-in, unreadable book-out)
-    keep their duplicates among their own rows. Returns ``extra rows, duplicated stints``.
+    The rows of those stays (found by their stay book-in first, a cheap key, then by person)
+    grouped by person, stay book-in and book-in; returns ``extra rows, stays with some``.
     """
     return f"""WITH src AS (
 {_union(selects)}
 ),
-dup AS (
-  SELECT {d.hash2("person", "stay_book_in")} AS sk, {d.epoch("stay_book_in")} AS in_s, COUNT(*) - 1 AS extra
-  FROM src
-  WHERE person IS NOT NULL AND stay_book_in IS NOT NULL AND book_in IS DISTINCT FROM stay_book_in
-  GROUP BY person, stay_book_in, book_in, facility
-  HAVING COUNT(*) > 1 AND NOT {d.redacted("person", layout.redaction)}
-),
-bad AS (SELECT bad_sk, in_s FROM {stays} WHERE bad_sk IS NOT NULL)
-SELECT SUM(dup.extra), COUNT(*) FROM dup
-LEFT JOIN bad ON bad.bad_sk = dup.sk AND bad.in_s = dup.in_s
-WHERE bad.bad_sk IS NULL"""
+amb AS (SELECT amb_person, amb_in FROM {stays} WHERE amb_person IS NOT NULL),
+c AS (SELECT person, stay_book_in, book_in FROM src WHERE stay_book_in IN (SELECT amb_in FROM amb)),
+m AS (SELECT c.person, c.stay_book_in, c.book_in FROM c JOIN amb ON amb.amb_person = c.person AND amb.amb_in = c.stay_book_in),
+n AS (SELECT COUNT(*) - 1 AS extra FROM m GROUP BY person, stay_book_in, book_in)
+SELECT SUM(extra), COUNT(*) FROM n WHERE extra > 0"""
 
 
 def stints_aggregate_sql(
@@ -316,11 +335,13 @@ def stints_aggregate_sql(
 ) -> dict[str, str]:
     """The queries of the statistics per fiscal year (and group) and of the record counts.
 
-    ``fy``: per fiscal year of book-in and group - ``stays, non-criminal, known
-    criminality, stay-seconds in that year, stays with some``; ``quality``: per reason
-    (NULL: the stays used) - ``rows, units`` (stays; rows that form no stay count one
-    each), first-stint duplicates, open stays, stays across fiscal years and criminality
-    not known (rows and stays each; meaningful for the stays used); ``adp``: the
+    ``fy_quality``, in one pass: per reason (NULL: the stays used), fiscal year of book-in
+    and group - ``rows, units`` (stays; rows that form no stay count one each),
+    duplicated stints, stays whose duplicates are left to :func:`stints_duplicates_sql`,
+    open stays, stays across fiscal years and criminality not known (rows and stays each;
+    meaningful for the stays used), then ``stays, non-criminal, known criminality,
+    stay-seconds in the year of book-in, stays with some`` (the measures take the rows of
+    the stays used); ``adp``: the
     stay-seconds of stays in the later fiscal years they reach (``fy, grp, seconds,
     stays``); ``los``: ``fy, grp, [median, p90], stays`` by fiscal year of book-out.
     """
@@ -334,22 +355,19 @@ def stints_aggregate_sql(
         for r in (7, 8, 9)
     )
     return {
-        "fy": f"""WITH p AS (SELECT * FROM (VALUES {per}) AS p0(fy, start_s, end_s))
-SELECT fy_in, grp, COUNT(*),
+        "fy_quality": f"""WITH p AS (SELECT * FROM (VALUES {per}) AS p0(fy, start_s, end_s))
+SELECT reason, fy_in, grp, SUM(n_rows), SUM(units),
+  SUM(n_dup), SUM(CASE WHEN n_dup IS NULL THEN 1 ELSE 0 END),
+  SUM(CASE WHEN out_s IS NULL THEN n_rows ELSE 0 END), SUM(CASE WHEN out_s IS NULL THEN 1 ELSE 0 END),
+  SUM(CASE WHEN {fy_last} > fy_in THEN n_rows ELSE 0 END), SUM(CASE WHEN {fy_last} > fy_in THEN 1 ELSE 0 END),
+  {crim},
+  COUNT(*),
   SUM(CASE WHEN crim_rank IN (2, 3) THEN 1 ELSE 0 END),
   SUM(CASE WHEN crim_rank IN (1, 2, 3) THEN 1 ELSE 0 END),
   SUM(CASE WHEN in_s < {a} THEN GREATEST({first}, 0) ELSE 0 END),
   SUM(CASE WHEN in_s < {a} AND {first} > 0 THEN 1 ELSE 0 END)
 FROM {stays} LEFT JOIN p ON p.fy = {stays}.fy_in
-WHERE {ok}
-GROUP BY fy_in, grp""",
-        "quality": f"""SELECT reason, SUM(n_rows), SUM(units),
-  SUM(n_dup),
-  SUM(CASE WHEN out_s IS NULL THEN n_rows ELSE 0 END), SUM(CASE WHEN out_s IS NULL THEN 1 ELSE 0 END),
-  SUM(CASE WHEN {fy_last} > fy_in THEN n_rows ELSE 0 END), SUM(CASE WHEN {fy_last} > fy_in THEN 1 ELSE 0 END),
-  {crim}
-FROM {stays}
-GROUP BY reason""",
+GROUP BY reason, fy_in, grp""",
         "adp": f"""WITH p AS (SELECT * FROM (VALUES {per}) AS p0(fy, start_s, end_s)),
 s AS (
   SELECT in_s, LEAST(out_s, {a}) AS e, fy_in, {fy_last} AS fy_last, grp

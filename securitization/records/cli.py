@@ -46,7 +46,7 @@ def add_parser(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
         "--no-duplicate-check",
         dest="check_duplicates",
         action="store_false",
-        help="stints: do not count duplicated stints (they never change a measure; saves a pass)",
+        help="stints: do not count duplicated stints (they never change a measure; saves a little time)",
     )
     rsub.add_parser("layouts", help="list the bundled layouts")
     show = rsub.add_parser("layout", help="show a layout: its columns and measures")

@@ -308,10 +308,12 @@ def measures_from_records(
     engine_options
         Passed to the engine (DuckDB: ``memory_limit``, ``threads``; Spark: ``session``).
     check_duplicates
-        Stints: count duplicated stints (same person, stay book-in, book-in and facility;
-        one more pass over the files). They never change a measure (a stay's end,
-        criminality and book-in are the same with or without them), so ``False`` only
-        leaves them uncounted, and the record counts say so.
+        Stints: count duplicated stints (a row of a stay whose book-in another row of the
+        stay has: same person, stay book-in and book-in). They are counted exactly in the
+        pass that builds the stays; a stay of four book-ins or more, not all equal, is
+        counted in one narrow pass more, run only when there is one. They never change a
+        measure (a stay's end, criminality and book-in are the same with or without
+        them), so ``False`` only leaves them uncounted, and the record counts say so.
 
     Returns
     -------

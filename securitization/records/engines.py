@@ -164,13 +164,17 @@ class SQLEngine:
             rows_per = [(fy, epoch(s), epoch(e)) for fy, (s, e) in periods.items()] or [(0, 0.0, 1.0)]
             fy_as_of = fiscal_year_of(as_of_end - pd.Timedelta(microseconds=1), start_month)
             aggs = _sql.stints_aggregate_sql(stays, d, epoch(as_of_end), fy_as_of, rows_per)
-            if check_duplicates:
-                aggs["duplicates"] = _sql.stints_duplicates_sql(self._selects(layout, sources), stays, d, layout)
             got = {k: self.fetch(q) for k, q in aggs.items()}
+            got["fy"], got["quality"] = _split_fy_quality(got.pop("fy_quality"))
             queries += list(aggs.values())
+            if check_duplicates and any(r[0] is None and _int(r[4]) for r in got["quality"]):
+                # stays with four book-ins or more, not all equal: their rows counted one by one
+                dup_sql = _sql.stints_duplicates_sql(self._selects(layout, sources), stays)
+                got["duplicates"] = self.fetch(dup_sql)
+                queries.append(dup_sql)
         finally:
             self.drop(stays)
-        frame = _stints_frame(got, {fy: epoch(e) - epoch(s) for fy, (s, e) in periods.items()})
+        frame = _stints_frame(got, {fy: epoch(e) - epoch(s) for fy, (s, e) in periods.items()}, check_duplicates)
         stats = frame.loc[(frame["kind"] == "measure") & frame["fy"].isin(list(periods))].copy()
         quality = _stints_quality(frame.loc[frame["kind"] != "measure"], layout)
         return Computed(
@@ -217,7 +221,23 @@ class SQLEngine:
         )
 
 
-def _stints_frame(got: dict[str, list[tuple[Any, ...]]], period_s: dict[int, float]) -> pd.DataFrame:
+def _split_fy_quality(rows: list[tuple[Any, ...]]) -> tuple[list[tuple[Any, ...]], list[tuple[Any, ...]]]:
+    """The rows of the one ``fy_quality`` query as the statistics per fiscal year and the counts per reason."""
+    fy: list[tuple[Any, ...]] = []
+    quality: dict[Any, list[int]] = {}
+    for r in rows:
+        reason, fy_in, grp, counts, stats = r[0], r[1], r[2], r[3:-5], r[-5:]
+        if reason is None:
+            fy.append((fy_in, grp, *stats))
+        acc = quality.setdefault(reason, [0] * len(counts))
+        for i, x in enumerate(counts):
+            acc[i] += _int(x)
+    return fy, [(reason, *acc) for reason, acc in quality.items()]
+
+
+def _stints_frame(
+    got: dict[str, list[tuple[Any, ...]]], period_s: dict[int, float], checked: bool = True
+) -> pd.DataFrame:
     """The stints queries' rows as one long table ``kind, stat, fy, grp, value, n``."""
     rows: list[tuple[Any, ...]] = []
     adp: dict[tuple[Any, Any], list[float]] = {}
@@ -236,12 +256,12 @@ def _stints_frame(got: dict[str, list[tuple[Any, ...]]], period_s: dict[int, flo
         if reason is not None:
             rows.append(("quality", reason, None, None, float(n_rows), units))
             continue
-        first_dup, open_rows, open_stays, across_rows, across_stays = (_int(x) for x in r[3:8])
-        dup_rows, dup_units = dup_rows + first_dup, dup_units + first_dup
+        n_dup, _, open_rows, open_stays, across_rows, across_stays = (_int(x) for x in r[3:9])
+        dup_rows, dup_units = dup_rows + n_dup, dup_units + n_dup
         rows.append(("flag", "open stay", None, None, float(open_rows), open_stays))
         rows.append(("flag", "stay across fiscal years", None, None, float(across_rows), across_stays))
         names = ("unknown criminality code", "redacted criminality", "missing criminality")
-        for name, cr, cs in zip(names, r[8::2], r[9::2], strict=True):
+        for name, cr, cs in zip(names, r[9::2], r[10::2], strict=True):
             rows.append(("flag", name, None, None, float(_int(cr)), _int(cs)))
     for fy, grp, secs, n in got["adp"]:
         acc = adp.setdefault((fy, grp), [0.0, 0])
@@ -253,9 +273,10 @@ def _stints_frame(got: dict[str, list[tuple[Any, ...]]], period_s: dict[int, flo
     for fy, grp, q, n in got["los"]:
         rows.append(("measure", "los_median", fy, grp, float(q[0]), int(n)))
         rows.append(("measure", "los_p90", fy, grp, float(q[1]), int(n)))
-    if "duplicates" in got:
-        extra, _ = got["duplicates"][0]
-        dup_rows, dup_units = dup_rows + _int(extra), dup_units + _int(extra)
+    if checked:
+        if "duplicates" in got:
+            extra = _int(got["duplicates"][0][0])
+            dup_rows, dup_units = dup_rows + extra, dup_units + extra
         rows.append(("quality", "duplicate stint", None, None, float(dup_rows), dup_units))
     else:
         rows.append(("flag", NOT_CHECKED, None, None, 0.0, 0))

@@ -1,7 +1,8 @@
 """The same definitions on Spark (local mode) give the same measures as DuckDB and pandas.
 
-Marked ``spark``: ``pytest -m "not spark"`` skips them; ``make test`` runs them. One Spark
-session serves the whole run (the session-scoped ``spark`` fixture).
+Marked ``spark`` and ``slow`` (a minute or more together): ``make quick`` (``-m "not slow"``)
+and ``pytest -m "not spark"`` skip them; ``make test`` runs them. One Spark session serves
+the whole run (the session-scoped ``spark`` fixture).
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from securitization.records import measures_from_records
 from .conftest import AS_OF, EXPECTED, encounters_frame, ice_tables, measures_dict
 from .test_encounters import EXPECTED as EXPECTED_ENCOUNTERS
 
-pytestmark = pytest.mark.spark
+pytestmark = [pytest.mark.spark, pytest.mark.slow]
 
 
 def test_hand_stints_on_spark(spark: Any, stints_csv: Path, stints_parquet: Path) -> None:
@@ -70,3 +71,11 @@ def test_synthetic_stints_same_on_every_engine(spark: Any, tmp_path: Path) -> No
         assert m["measure"].tolist() == base["measure"].tolist() and m["period"].tolist() == base["period"].tolist()
         assert ((m["value"] - base["value"]).abs() <= 1e-9 * base["value"].abs().clip(lower=1)).all()
         assert runs[e].quality.drop(columns=[]).equals(runs["duckdb"].quality)
+
+
+def test_duplicates_on_spark(spark: Any, tmp_path: Path) -> None:
+    from .test_duplicates import check_hand, hand_file
+
+    res = measures_from_records(hand_file(tmp_path), layout="ddp-detention-stints", engine="spark", as_of="2019-12-31")
+    check_hand(res)
+    assert sum("amb_in" in q for q in res.queries) == 2
