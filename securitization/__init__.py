@@ -28,16 +28,20 @@ from .rules import register_rule
 from .scoring import Explanation, Scores, score
 from .tables import Dataset, load, validate_tables
 from .uncertainty import (
+    DEFAULT_SEED,
     Reliability,
     Sensitivity,
     bootstrap,
     index_sensitivity,
+    intervals,
+    joint,
     krippendorff_alpha,
     reliability,
     sensitivity,
 )
 
 __all__ = [
+    "DEFAULT_SEED",
     "Chart",
     "Codebook",
     "CodebookError",
@@ -62,6 +66,8 @@ __all__ = [
     "analyse",
     "bootstrap",
     "index_sensitivity",
+    "intervals",
+    "joint",
     "krippendorff_alpha",
     "load",
     "load_codebook",

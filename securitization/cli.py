@@ -17,14 +17,14 @@ from .codebook import Codebook, load_codebook
 from .errors import MissingDependencyError, SecuritizationError, ValidationError
 from .export import frame_to_csv
 from .files import atomic_write_text, guard_inputs
-from .outputs import analyse, new_case, write_charts, write_outputs, write_report
+from .outputs import analyse, new_case, write_calibration, write_charts, write_outputs, write_report
 from .progress import quiet
 from .records.cli import register as register_records
 from .rules import RULES, rule_names
-from .scoring import score
+from .scoring import Scores, score
 from .tables import Dataset, load
 from .text import terminal_safe
-from .uncertainty import bootstrap, reliability, sensitivity
+from .uncertainty import DEFAULT_SEED, intervals, joint, reliability, sensitivity
 from .uncertainty.method import NOMINAL
 
 __all__ = ["main"]
@@ -90,13 +90,25 @@ def _emit(text: str, out: str | None, inputs: Sequence[str] = ()) -> None:
         _out(text, end="")
 
 
+def _intervals(scores: Scores, args: argparse.Namespace) -> Scores:
+    """The intervals the command line asks for (``--draws``, ``--interval``), with the seed printed."""
+    draws = args.n_boot if getattr(args, "n_boot", None) else args.draws
+    method = "bootstrap" if getattr(args, "n_boot", None) else args.interval
+    if not draws:
+        return scores
+    _err(f"intervals: {method}, {draws} draws, seed {args.seed} ({round(args.ci_prob * 100)}%)")
+    out = intervals(scores, method=method, n=draws, ci_prob=args.ci_prob, rng=args.seed)
+    if getattr(args, "joint", False):
+        _err(f"joint intervals (evidence and method): {draws} draws, seed {args.seed}")
+        out = joint(out, n=draws, ci_prob=args.ci_prob, rng=args.seed)
+    return out
+
+
 @_command
 def cmd_score(args: argparse.Namespace) -> int:
 
     ds = _dataset(args)
-    scores = score(ds, by=args.by)
-    if args.n_boot:
-        scores = bootstrap(scores, n_boot=args.n_boot, ci_prob=args.ci_prob, rng=args.seed)
+    scores = _intervals(score(ds, by=args.by), args)
     _emit(scores.render(args.format, level=args.level), args.out, _inputs(ds, args))
     return 0
 
@@ -106,6 +118,7 @@ def cmd_reliability(args: argparse.Namespace) -> int:
     """Inter-coder reliability (Krippendorff's alpha) per indicator, with the gate."""
 
     ds = _dataset(args)
+    _err(f"reliability: {args.n_boot} bootstrap replicates, seed {args.seed}")
     rel = reliability(
         ds, level=args.level, min_alpha=args.min_alpha, n_boot=args.n_boot, ci_prob=args.ci_prob, rng=args.seed
     )
@@ -119,6 +132,7 @@ def cmd_sensitivity(args: argparse.Namespace) -> int:
     """Rank uncertainty and Sobol indices over weights, item rules, aggregation, left-out indicators."""
 
     ds = _dataset(args)
+    _err(f"sensitivity: base sample {args.n}, seed {args.seed}")
     sa = sensitivity(
         score(ds, by=args.by),
         n=args.n,
@@ -145,9 +159,7 @@ def cmd_sensitivity(args: argparse.Namespace) -> int:
 def cmd_explain(args: argparse.Namespace) -> int:
 
     ds = _dataset(args)
-    scores = score(ds, by="year" if args.year is not None else "case")
-    if args.n_boot > 0:
-        scores = bootstrap(scores, n_boot=args.n_boot, ci_prob=args.ci_prob, rng=args.seed)
+    scores = _intervals(score(ds, by="year" if args.year is not None else "case"), args)
     _out(scores.explain(args.case, args.indicator, year=args.year))
     return 0
 
@@ -168,7 +180,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     done = write_outputs(
         _dataset(args),
         args.out,
-        n_boot=args.n_boot,
+        n_draws=args.draws,
         sensitivity_n=args.sensitivity_n,
         ci_prob=args.ci_prob,
         seed=args.seed,
@@ -184,7 +196,7 @@ def cmd_charts(args: argparse.Namespace) -> int:
     """Draw every comparison chart as PNG and SVG into a folder, with an index page."""
 
     ds = _dataset(args)
-    an = analyse(ds, n_boot=args.n_boot, sensitivity_n=args.sensitivity_n, ci_prob=args.ci_prob, seed=args.seed)
+    an = analyse(ds, n_draws=args.draws, sensitivity_n=args.sensitivity_n, ci_prob=args.ci_prob, seed=args.seed)
     charts = write_charts(
         an.scores,
         args.out,
@@ -206,9 +218,7 @@ def cmd_report(args: argparse.Namespace) -> int:
     """Write the Markdown and HTML report of one case."""
 
     ds = _dataset(args)
-    scores = score(ds)
-    if args.n_boot > 0:
-        scores = bootstrap(scores, n_boot=args.n_boot, ci_prob=args.ci_prob, rng=args.seed)
+    scores = _intervals(score(ds), args)
     _out(write_report(scores, args.case, args.out, protect=_inputs(ds, args)))
     return 0
 
@@ -229,6 +239,15 @@ def cmd_new_case(args: argparse.Namespace) -> int:
         codebook=_codebook(args),
     )
     _out(made)
+    return 0
+
+
+@_command
+def cmd_calibration(args: argparse.Namespace) -> int:
+    """Run the calibration study of the intervals and write its table and charts."""
+    _err(f"calibration study: {args.n_cases} simulated cases per setting, {args.draws} draws, seed {args.seed}")
+    for p in write_calibration(args.out, n_cases=args.n_cases, n_draws=args.draws, seed=args.seed):
+        _err(f"wrote {p}")
     return 0
 
 
@@ -257,6 +276,26 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--quiet", action="store_true", help="show no progress bars (they appear only on a terminal)")
     sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
+    def interval_options(sp: argparse.ArgumentParser, draws: int, joint_flag: bool = False) -> None:
+        sp.add_argument(
+            "--draws", type=int, default=draws, help=f"draws of the intervals (default {draws}; 0: no intervals)"
+        )
+        sp.add_argument(
+            "--interval",
+            choices=["posterior", "bootstrap"],
+            default="posterior",
+            help="posterior (default: as wide as the evidence is thin) or the percentile bootstrap",
+        )
+        sp.add_argument("--n-boot", type=int, default=0, help="the same as --interval bootstrap --draws N")
+        sp.add_argument("--ci-prob", type=float, default=0.9, help="probability of the intervals (default 0.9)")
+        sp.add_argument(
+            "--seed", type=int, default=DEFAULT_SEED, help=f"random seed (default {DEFAULT_SEED}; printed, recorded)"
+        )
+        if joint_flag:
+            sp.add_argument(
+                "--joint", action="store_true", help="add intervals over the evidence and the method drawn together"
+            )
+
     def common(sp: argparse.ArgumentParser, paths: bool = True) -> None:
         if paths:
             sp.add_argument(
@@ -280,11 +319,7 @@ def _parser() -> argparse.ArgumentParser:
     )
     sp.add_argument("--out", default=None, help="write to this file (atomically) instead of standard output")
     sp.add_argument("--compare-bundled", action="store_true", help="score the given tables next to the bundled cases")
-    sp.add_argument(
-        "--n-boot", type=int, default=0, help="add bootstrap intervals from this many replicates (default 0: none)"
-    )
-    sp.add_argument("--ci-prob", type=float, default=0.9, help="probability of the intervals (default 0.9)")
-    sp.add_argument("--seed", type=int, default=None, help="random seed (same seed, same intervals)")
+    interval_options(sp, 1000, joint_flag=True)
 
     sp = sub.add_parser("reliability", help="inter-coder reliability (Krippendorff's alpha) per indicator")
     common(sp)
@@ -292,14 +327,14 @@ def _parser() -> argparse.ArgumentParser:
     sp.add_argument("--min-alpha", type=float, default=None, help="the gate (default: the codebook's min_alpha)")
     sp.add_argument("--n-boot", type=int, default=1000, help="bootstrap replicates of the interval (default 1000)")
     sp.add_argument("--ci-prob", type=float, default=0.9, help="probability of the interval (default 0.9)")
-    sp.add_argument("--seed", type=int, default=None, help="random seed")
+    sp.add_argument("--seed", type=int, default=DEFAULT_SEED, help=f"random seed (default {DEFAULT_SEED})")
     sp.add_argument("--format", choices=["table", "csv"], default="table")
     sp.add_argument("--out", default=None, help="write to this file (atomically) instead of standard output")
 
     sp = sub.add_parser("sensitivity", help="rank uncertainty and Sobol indices over the method's choices")
     common(sp)
     sp.add_argument("--n", type=int, default=256, help="base sample size: n x (factors + 2) runs (default 256)")
-    sp.add_argument("--seed", type=int, default=None, help="random seed")
+    sp.add_argument("--seed", type=int, default=DEFAULT_SEED, help=f"random seed (default {DEFAULT_SEED})")
     sp.add_argument("--by", choices=["case", "year"], default="case")
     sp.add_argument("--weight-noise", type=float, default=0.25, help="relative noise on weights (default 0.25)")
     sp.add_argument(
@@ -327,19 +362,18 @@ def _parser() -> argparse.ArgumentParser:
     sp.add_argument("indicator")
     common(sp)
     sp.add_argument("--year", type=int, default=None, help="explain one calendar year of the case")
-    sp.add_argument("--n-boot", type=int, default=0, help="add a bootstrap interval with this many replicates")
-    sp.add_argument("--ci-prob", type=float, default=0.9, help="interval probability (default 0.9)")
-    sp.add_argument("--seed", type=int, default=20110101, help="random seed of the bootstrap")
+    interval_options(sp, 1000)
 
     sp = sub.add_parser("validate", help="check tables and list every problem (exit 1 if any)")
     common(sp)
 
     def analysis_options(sp: argparse.ArgumentParser) -> None:
         sp.add_argument(
-            "--n-boot",
+            "--draws",
             type=int,
             default=1000,
-            help="bootstrap replicates of the score and reliability intervals (default 1000; 0: no intervals)",
+            help="draws of the score intervals (posterior and joint) and bootstrap replicates of the reliability "
+            "(default 1000; 0: no intervals)",
         )
         sp.add_argument(
             "--sensitivity-n",
@@ -348,7 +382,12 @@ def _parser() -> argparse.ArgumentParser:
             help="base sample of the sensitivity analysis for the rank intervals (default 256; 0: none)",
         )
         sp.add_argument("--ci-prob", type=float, default=0.9, help="probability of the intervals (default 0.9)")
-        sp.add_argument("--seed", type=int, default=20110101, help="random seed: same inputs and seed, same files")
+        sp.add_argument(
+            "--seed",
+            type=int,
+            default=DEFAULT_SEED,
+            help=f"random seed (default {DEFAULT_SEED}): same inputs, same files",
+        )
 
     sp = sub.add_parser("run", help="score the cases and write tables, charts and reports to a folder (the main job)")
     common(sp)
@@ -372,9 +411,7 @@ def _parser() -> argparse.ArgumentParser:
     common(sp)
     sp.add_argument("--out", required=True, help="the folder to write")
     sp.add_argument("--compare-bundled", action="store_true", help="read the bundled cases too")
-    sp.add_argument("--n-boot", type=int, default=1000, help="bootstrap replicates for the intervals (0: none)")
-    sp.add_argument("--ci-prob", type=float, default=0.9, help="interval probability")
-    sp.add_argument("--seed", type=int, default=20110101, help="random seed of the bootstrap")
+    interval_options(sp, 1000)
 
     sp = sub.add_parser("new-case", help="write a ready-to-fill case folder (tables, spreadsheet, coding guide)")
     sp.add_argument("--country", required=True, help="ISO 3166 alpha-3 code, e.g. CAN")
@@ -388,6 +425,12 @@ def _parser() -> argparse.ArgumentParser:
     common(sp, paths=False)
 
     sub.add_parser("rules", help="list the rules a codebook may name (coders, items, measures, aggregation)")
+
+    sp = sub.add_parser("calibration", help="simulate cases and show how often the intervals cover the truth")
+    sp.add_argument("--out", default="calibration", help="output folder (default calibration/)")
+    sp.add_argument("--n-cases", type=int, default=400, help="simulated cases per setting (default 400)")
+    sp.add_argument("--draws", type=int, default=1000, help="draws of every interval (default 1000)")
+    sp.add_argument("--seed", type=int, default=DEFAULT_SEED, help=f"random seed (default {DEFAULT_SEED})")
 
     sp = sub.add_parser("codebook", help="print the codebook for coders (Markdown)")
     common(sp, paths=False)

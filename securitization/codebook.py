@@ -44,6 +44,7 @@ __all__ = [
     "Level",
     "MeasureRule",
     "Scale",
+    "Uncertainty",
     "load_codebook",
 ]
 
@@ -242,6 +243,36 @@ class Importance(_Model):
         return ", ".join(f"{k} {v}" for k, v in sorted(self.labels.items()))
 
 
+class Uncertainty(_Model):
+    """The prior of the posterior intervals, and when evidence counts as thin or partial.
+
+    ``prior`` gives the prior share of each level of the scale (uniform by default) and
+    ``prior_strength`` its weight in items: a cell's level distribution has the prior
+    Dirichlet(``prior_strength`` x ``prior``), so that with the default (one item's worth,
+    spread evenly, the Perks prior) the evidence outweighs the prior from the first item
+    and dominates it from a few. ``measure_cv`` is the prior spread of a measure between the
+    periods of one term (its coefficient of variation) when no case has two periods of it.
+    A cell with fewer than ``min_items`` items is *thin* (flagged in tables and drawn so);
+    a term whose dated evidence ends more than ``partial_share`` of its length before its
+    end is *partial*.
+    """
+
+    prior_strength: float = Field(default=1.0, gt=0, le=1000)
+    prior: tuple[float, ...] | None = None
+    measure_cv: float = Field(default=0.25, gt=0, le=10)
+    min_items: int = Field(default=3, ge=1, le=10_000)
+    partial_share: float = Field(default=0.25, gt=0, lt=1)
+
+    @model_validator(mode="after")
+    def _prior_shares(self) -> Uncertainty:
+        if self.prior is not None:
+            if any(not math.isfinite(p) or p <= 0 for p in self.prior):
+                raise ValueError(f"prior shares must be positive numbers; got {list(self.prior)}")
+            if abs(sum(self.prior) - 1.0) > 1e-6:
+                raise ValueError(f"prior shares must sum to 1; got {sum(self.prior):g}")
+        return self
+
+
 class Codebook(_Model):
     """A validated codebook. Build one with :func:`load_codebook`."""
 
@@ -256,6 +287,7 @@ class Codebook(_Model):
     kind_aliases: dict[str, str] = Field(default_factory=dict, max_length=10 * MAX_KINDS)
     importance: Importance = Importance()
     aggregation: Aggregation = Aggregation()
+    uncertainty: Uncertainty = Uncertainty()
     dimensions: tuple[Dimension, ...] = Field(min_length=1, max_length=MAX_INDICATORS)
     indicators: tuple[Indicator, ...] = Field(min_length=1, max_length=MAX_INDICATORS)
     source: str = Field(default="", exclude=True)
@@ -292,6 +324,11 @@ class Codebook(_Model):
             if extra:
                 problems.append(f"indicator {ind.code!r} has anchors for levels {extra} off the scale")
             nlev = len(self.scale.values)
+            if self.uncertainty.prior is not None and len(self.uncertainty.prior) != nlev and ind is self.indicators[0]:
+                problems.append(
+                    f"uncertainty.prior must give one share per level of the scale ({nlev}); "
+                    f"got {len(self.uncertainty.prior)}"
+                )
             for m in ind.measures:
                 if m.thresholds is not None and len(m.thresholds) != nlev - 1:
                     problems.append(

@@ -134,7 +134,7 @@ def test_write_charts_rejects_bad_input(scores, tmp_path):
 
 
 def test_charts_command_is_deterministic(tables, tmp_path):
-    args = ["--n-boot", "40", "--sensitivity-n", "8", "--seed", "7", "--dpi", "50"]
+    args = ["--draws", "40", "--sensitivity-n", "8", "--seed", "7", "--dpi", "50"]
     a, b = tmp_path / "a", tmp_path / "b"
     assert main(["charts", str(tables), "--out", str(a), *args]) == 0
     assert main(["charts", str(tables), "--out", str(b), *args]) == 0

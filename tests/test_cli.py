@@ -22,7 +22,7 @@ def test_validate_ok(case_dir: Path, capsys: pytest.CaptureFixture[str]) -> None
 @pytest.mark.parametrize(
     ("table", "column", "value", "message"),
     [
-        ("evidence", "indicator", "Z-9", "expected an indicator code of codebook bourbeau-2011 v1.1.0"),
+        ("evidence", "indicator", "Z-9", "expected an indicator code of codebook bourbeau-2011 v1.2.0"),
         ("evidence", "case", "no-such-case", "expected a case id of the cases table"),
         ("evidence", "code", "5", "expected an integer level of the scale 0-4"),
         ("evidence", "date", "2003-02-29", "expected a valid date"),
@@ -64,7 +64,7 @@ def test_score_formats(case_dir: Path, capsys: pytest.CaptureFixture[str], fmt: 
     out = capsys.readouterr().out
     assert "A one" in out
     if fmt == "json":
-        assert json.loads(out)["manifest"]["codebook"]["version"] == "1.1.0"
+        assert json.loads(out)["manifest"]["codebook"]["version"] == "1.2.0"
 
 
 def test_score_out_file_and_by_year(case_dir: Path, tmp_path: Path) -> None:
@@ -110,6 +110,10 @@ def test_python_dash_m_and_bad_codebook(tmp_path: Path) -> None:
 
 
 def test_explain_with_interval(case_dir: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    assert main(["explain", "aa-two-2005", "I-1", str(case_dir), "--n-boot", "200", "--seed", "4"]) == 0
-    head = capsys.readouterr().out.splitlines()[2]
-    assert head.startswith("score 3.75 [") and "(very high)" in head
+    assert main(["explain", "aa-two-2005", "I-1", str(case_dir), "--draws", "200", "--seed", "4"]) == 0
+    captured = capsys.readouterr()
+    lines = captured.out.splitlines()
+    assert lines[2].startswith("score 3.75 (very high)")
+    assert lines[3].startswith("median ") and "interval [" in lines[3] and "seed 4" in lines[3]
+    assert "evidence: 2 items" in lines[4]
+    assert "posterior, 200 draws, seed 4" in captured.err  # the seed is printed

@@ -21,7 +21,7 @@ def test_default_codebook_has_the_five_indicators() -> None:
         assert all(len(text) > 20 for text in ind.anchors.values())
         assert ind.definition and ind.kinds
     assert "bourbeau-2011" in bundled_codebooks()
-    assert cb.label == "bourbeau-2011 v1.1.0"
+    assert cb.label == "bourbeau-2011 v1.2.0"
 
 
 @pytest.mark.parametrize(
@@ -51,7 +51,7 @@ def test_markdown_lists_every_anchor() -> None:
         assert f"### {ind.code} {ind.name}" in md
         for text in ind.anchors.values():
             assert text in md
-    assert "version 1.1.0" in md
+    assert "version 1.2.0" in md
 
 
 def _write(tmp_path: Path, text: str, name: str = "cb.toml") -> Path:

@@ -42,4 +42,4 @@ def test_wheel_ships_codebook_and_data(tmp_path: Path) -> None:
     assert lines[0].startswith(str(target))
     assert lines[1] == str(target / "securitization" / "_bundled" / "data")
     assert lines[2] == str(target / "securitization" / "_bundled" / "indicators")
-    assert lines[3] == "bourbeau-2011 v1.1.0"
+    assert lines[3] == "bourbeau-2011 v1.2.0"

@@ -243,10 +243,17 @@ def test_heatmap_missing_is_hatched_not_zero(scores):
     n_missing = int(data.mask.sum())
     # mex-gamma: P-1, P-2, practice; mex-delta: all 5 + 2 dimensions + overall
     assert n_missing == 3 + 8
-    hatched = [p for p in ax.patches if isinstance(p, Rectangle) and p.get_hatch()]
+    hatched = [p for p in ax.patches if isinstance(p, Rectangle) and p.get_hatch() == "///"]
     assert len(hatched) == n_missing
     assert texts(ax).count("missing") == n_missing
-    # the coverage of mex-gamma's overall score is shown
+    # thin cells (fewer items than min_items, but scored) are dotted, and each cell says its items
+    dotted = [p for p in ax.patches if isinstance(p, Rectangle) and p.get_hatch() == "..."]
+    thin = scores.indicators.loc[scores.indicators["thin"] & scores.indicators["score"].notna()]
+    assert len(dotted) == len(thin) > 0
+    assert any("n = 2" in t for t in texts(ax))
+    # the coverage of mex-gamma's overall score (practice missing: half the weight) is shown
+    gamma = scores.overall.set_index("case").at["mex-gamma", "coverage"]
+    assert gamma == pytest.approx(0.5)
     assert any("cov. 50%" in t for t in texts(ax))
 
 
@@ -255,7 +262,21 @@ def test_heatmap_shows_bands_and_intervals(scores):
     joined = "\n".join(texts(ax))
     assert "very high" in joined or "high" in joined
     assert "[" in joined
-    assert [t.get_text() for t in ax.get_yticklabels()] == list(scores.units["label"])
+    assert [t.get_text() for t in ax.get_yticklabels()] == flagged(scores, scores.units["case"])
+
+
+def flagged(scores: sz.Scores, cases) -> list[str]:
+    """The labels of these cases as the charts show them: the term's status after the label."""
+    ov = scores.overall.set_index("case")
+    suffix = {"complete": "", "ongoing": " (ongoing)", "partial": " (partial evidence)"}
+    return [f"{ov.at[c, 'label']}{suffix[ov.at[c, 'status']]}" for c in cases]
+
+
+def test_partial_and_ongoing_terms_are_flagged(scores):
+    # the fixture dates every item of a case in one early year: its later years have no evidence
+    assert scores.overall.set_index("case").at["usa-alpha", "status"] == "partial"
+    labels = [t.get_text() for t in plot.plot_ranking(scores).get_yticklabels()]
+    assert any(lab.endswith("US Alpha 2001-2005 (partial evidence)") for lab in labels)
 
 
 def test_map_places_complete_cases_and_lists_the_others(scores):
@@ -297,7 +318,7 @@ def test_ranking_orders_by_rank_and_lists_missing(scores):
 
 def test_cases_selects_and_orders(scores):
     ax = plot.plot_heatmap(scores, cases=["usa-beta", "usa-alpha"])
-    assert [t.get_text() for t in ax.get_yticklabels()] == ["US Beta 2005-2009", "US Alpha 2001-2005"]
+    assert [t.get_text() for t in ax.get_yticklabels()] == flagged(scores, ["usa-beta", "usa-alpha"])
     with pytest.raises(ParameterError, match="'cases' parameter"):
         plot.plot_ranking(scores, cases=["nowhere-2020"])
 

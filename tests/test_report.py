@@ -32,7 +32,7 @@ def test_report_has_scores_trail_and_charts(tmp_path: Path, cases, evidence, mea
     assert "### I-1 Legal institutional components: 2.83 (high)" in md
     assert "2.5 (c1,c2: 2,3)" in md  # each coder's code is shown
     assert "Synthetic source 2" in md and "FY2002" in md
-    assert "bourbeau-2011 v1.1.0" in md
+    assert "bourbeau-2011 v1.2.0" in md
     page = (tmp_path / "aa-one-2001.html").read_text()
     assert page.startswith("<!DOCTYPE html>") and '<img src="aa-one-2001-profile.png"' in page
     assert "<strong>Overall intensity: 1.96 (moderate)</strong>" in page
@@ -50,7 +50,7 @@ def test_report_rejects_unknown_case(tmp_path: Path, cases, evidence) -> None:
 
 def test_report_command_with_intervals(tmp_path: Path, case_dir: Path) -> None:
     out = tmp_path / "rep"
-    assert main(["report", "aa-two-2005", str(case_dir), "--out", str(out), "--n-boot", "50", "--seed", "3"]) == 0
+    assert main(["report", "aa-two-2005", str(case_dir), "--out", str(out), "--draws", "50", "--seed", "3"]) == 0
     md = (out / "aa-two-2005.md").read_text()
-    assert "bootstrap intervals" in md
+    assert "intervals over the evidence" in md and "seed 3" in md
     assert " – " in md  # an interval is printed

@@ -51,7 +51,10 @@ def test_missing_is_missing_with_coverage(scores) -> None:
     assert math.isnan(dim.loc[("bb-one-2003", "institutional"), "score"])
     # practice: P-1 only (coverage 0.5) -> computed from P-1 alone
     assert dim.loc[("bb-one-2003", "practice"), "score"] == pytest.approx(0.5)
-    assert scores.overall.set_index("case").loc["bb-one-2003", "coverage"] == pytest.approx(0.5)
+    # the overall coverage counts every indicator's weight: P-1 alone carries half of practice's half
+    assert scores.overall.set_index("case").loc["bb-one-2003", "coverage"] == pytest.approx(0.25)
+    assert scores.overall.set_index("case").loc["bb-one-2003", "missing_indicators"] == "I-2,I-3,P-2"
+    assert dim.loc[("bb-one-2003", "practice"), "missing_indicators"] == "P-2"
 
 
 def test_coverage_counts(scores) -> None:
@@ -149,7 +152,7 @@ def test_items_rules_from_codebook(cases, evidence) -> None:
 def test_score_from_dataframes_and_manifest(cases, evidence, measures) -> None:
     s = score(evidence, cases, measures=measures, countries=COUNTRIES)
     assert s.manifest["codebook"]["id"] == "bourbeau-2011"
-    assert s.manifest["codebook"]["version"] == "1.1.0"
+    assert s.manifest["codebook"]["version"] == "1.2.0"
     assert s.manifest["parameters"]["by"] == "case"
     with pytest.raises(ValueError, match="'cases' parameter of score"):
         score(evidence)
@@ -157,14 +160,14 @@ def test_score_from_dataframes_and_manifest(cases, evidence, measures) -> None:
 
 def test_exports_carry_codebook_and_are_atomic(tmp_path: Path, scores) -> None:
     md = scores.to_markdown(tmp_path / "s.md")
-    assert "bourbeau-2011 v1.1.0" in md and (tmp_path / "s.md").read_text() == md
+    assert "bourbeau-2011 v1.2.0" in md and (tmp_path / "s.md").read_text() == md
     tex = scores.to_latex(tmp_path / "s.tex")
-    assert r"\toprule" in tex and "bourbeau-2011 v1.1.0" in tex
+    assert r"\toprule" in tex and "bourbeau-2011 v1.2.0" in tex
     csv = scores.to_csv(tmp_path / "s.csv", level="indicator")
     back = pd.read_csv(tmp_path / "s.csv")
     assert len(back) == 15 and csv.startswith("case,label,indicator")
     doc = json.loads(scores.to_json(tmp_path / "s.json"))
-    assert doc["manifest"]["codebook"]["version"] == "1.1.0"
+    assert doc["manifest"]["codebook"]["version"] == "1.2.0"
     assert len(doc["overall"]) == 3
     assert not list(tmp_path.glob(".*tmp"))
     wide = scores.wide()
@@ -194,4 +197,4 @@ def test_never_overwrites_an_input(case_dir: Path) -> None:
 
 def test_str_shows_missing_and_codebook(scores) -> None:
     text = str(scores)
-    assert "bourbeau-2011 v1.1.0" in text and "—" in text
+    assert "bourbeau-2011 v1.2.0" in text and "—" in text

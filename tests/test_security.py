@@ -75,7 +75,7 @@ def test_unsafe_case_ids_are_refused_at_validation(tmp_path: Path, capsys, bad_i
     c, e, m = _renamed("aa-one-2001", bad_id)
     d = _write(tmp_path / "tables", c, e, m)
     before = _snapshot(tmp_path)
-    assert main(["run", str(d), "--out", str(tmp_path / "out"), "--n-boot", "0", "--sensitivity-n", "0"]) == 1
+    assert main(["run", str(d), "--out", str(tmp_path / "out"), "--draws", "0", "--sensitivity-n", "0"]) == 1
     err = capsys.readouterr().err
     assert "column 'case'" in err and "case ids become file names" in err
     assert "Traceback" not in err
@@ -92,7 +92,7 @@ def test_a_readme_next_to_the_output_is_never_replaced(tmp_path: Path) -> None:
     readme = tmp_path / "README.md"
     readme.write_text("mine")
     d = _write(tmp_path / "tables")
-    assert main(["run", str(d), "--out", str(tmp_path / "out"), "--n-boot", "0", "--sensitivity-n", "0"]) == 0
+    assert main(["run", str(d), "--out", str(tmp_path / "out"), "--draws", "0", "--sensitivity-n", "0"]) == 0
     assert readme.read_text() == "mine"
     assert not any(p.is_file() and p.parent == tmp_path and p.name != "README.md" for p in tmp_path.iterdir())
 
@@ -145,7 +145,7 @@ def test_no_output_replaces_the_codebook(tmp_path: Path, case_dir: Path, capsys,
 def test_run_out_an_existing_file(tmp_path: Path, case_dir: Path, capsys) -> None:
     f = tmp_path / "afile"
     f.write_text("keep")
-    assert main(["run", str(case_dir), "--out", str(f), "--n-boot", "0", "--sensitivity-n", "0"]) == 2
+    assert main(["run", str(case_dir), "--out", str(f), "--draws", "0", "--sensitivity-n", "0"]) == 2
     assert "is an existing file, not a folder" in capsys.readouterr().err
     assert f.read_text() == "keep"
 
@@ -175,7 +175,7 @@ def hostile_run(tmp_path: Path) -> Path:
     m["label"] = "<script>m</script> $\\bar{"
     d = _write(tmp_path / "tables", c, e, m)
     out = tmp_path / "out"
-    assert main(["run", str(d), "--out", str(out), "--n-boot", "20", "--sensitivity-n", "8"]) == 0
+    assert main(["run", str(d), "--out", str(out), "--draws", "20", "--sensitivity-n", "8"]) == 0
     return out
 
 
@@ -527,7 +527,7 @@ def test_a_path_string_is_one_path_never_its_characters(tmp_path: Path) -> None:
 def test_parameters_have_sane_bounds(case_dir: Path, tmp_path: Path, capsys) -> None:
     assert main(["score", str(case_dir), "--n-boot", "1000000000"]) == 2
     assert "from 2 to 100,000" in capsys.readouterr().err
-    assert main(["charts", str(case_dir), "--out", str(tmp_path / "c"), "--dpi", "0", "--n-boot", "0"]) == 2
+    assert main(["charts", str(case_dir), "--out", str(tmp_path / "c"), "--dpi", "0", "--draws", "0"]) == 2
     assert "a number from 10 to 1200" in capsys.readouterr().err
     scores = sz.score(sz.load(case_dir))
     with pytest.raises(ParameterError):

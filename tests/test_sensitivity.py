@@ -198,13 +198,31 @@ def test_nominal_run_matches_the_coinr_formulas() -> None:
 
 
 def test_nominal_run_matches_coinr_output() -> None:
-    path = REFERENCE / "coinr_nominal_from_R.csv"
-    if not path.exists():
-        pytest.skip("coinr_nominal_from_R.csv not present: run tests/reference/coinr_nominal.R with R and COINr")
-    r = pd.read_csv(path).set_index("uCode")
+    r = pd.read_csv(REFERENCE / "coinr_nominal_from_R.csv").set_index("uCode")
     x, groups = coinr_data()
     got = index_sensitivity(x, groups=groups, n=8, rng=1).cases.set_index("case")["score"]
-    np.testing.assert_allclose(got.loc[r.index], r["Index"], atol=1e-8)
+    np.testing.assert_allclose(got.loc[r.index], r["Index"], atol=1e-10)
+    norm = normalise_minmax(x, 1, 100)
+    np.testing.assert_allclose(norm[["ind1", "ind2", "ind3"]].mean(axis=1).loc[r.index], r["P1"], atol=1e-10)
+    np.testing.assert_allclose(norm[["ind4", "ind5"]].mean(axis=1).loc[r.index], r["P2"], atol=1e-10)
+
+
+def test_the_200_unit_design_matches_coinr() -> None:
+    """COINr's nominal index of a 200-unit design (sbs_*.csv): pillars, index and ranks."""
+    raw = pd.read_csv(REFERENCE / "sbs_iData.csv").set_index("uCode")
+    meta = pd.read_csv(REFERENCE / "sbs_iMeta.csv")
+    ind = meta.loc[meta["Type"] == "Indicator"]
+    x = raw[ind["iCode"].tolist()]
+    groups = dict(zip(ind["iCode"], ind["Parent"], strict=True))
+    r = pd.read_csv(REFERENCE / "sbs_R_nominal.csv").set_index("uCode")
+    sa = index_sensitivity(x, groups=groups, n=8, rng=1)
+    got = sa.cases.set_index("case")
+    np.testing.assert_allclose(got.loc[r.index, "score"], r["Index"], atol=1e-10)
+    assert (got.loc[r.index, "rank"].astype(int).to_numpy() == r["Rank"].to_numpy()).all()
+    norm = normalise_minmax(x, 1, 100)
+    for pillar in ("Inst", "Prac"):
+        cols = [c for c, g in groups.items() if g == pillar]
+        np.testing.assert_allclose(norm[cols].mean(axis=1).loc[r.index], r[pillar], atol=1e-10)
 
 
 def test_coinr_like_uncertainty_analysis() -> None:
@@ -227,7 +245,7 @@ def test_cli_sensitivity(case_dir, tmp_path, capsys) -> None:
     back = pd.read_csv(runs, keep_default_na=False)
     assert len(back) == 8 * 6 and {"block", "item_rule", "aggregation", "leave_out", "weight:I-1"} <= set(back.columns)
     assert main(["sensitivity", str(case_dir), "--n", "8", "--seed", "1", "--format", "csv"]) == 0
-    assert capsys.readouterr().out.startswith("case,label,score,rank")
+    assert capsys.readouterr().out.startswith("case,label,status,score,rank")
 
 
 # --- one rule, one place: the sensitivity analysis scores as score() does ---------------------

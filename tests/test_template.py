@@ -54,7 +54,7 @@ def test_new_case_flow_end_to_end(tmp_path: Path, capsys: pytest.CaptureFixture[
                 "--compare-bundled",
                 "--out",
                 str(charts),
-                "--n-boot",
+                "--draws",
                 "0",
                 "--sensitivity-n",
                 "0",

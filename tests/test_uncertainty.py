@@ -213,16 +213,16 @@ def test_same_seed_same_numbers_and_recorded_seed_replays() -> None:
 def test_manifest_exports_and_explain_carry_the_intervals(fixture_scores) -> None:
     b = bootstrap(fixture_scores, n_boot=120, ci_prob=0.8, rng=9)
     u = b.manifest["uncertainty"]
-    assert (u["n_boot"], u["ci_prob"], u["seed"], u["coders"], u["interval"]) == (120, 0.8, 9, True, "percentile")
+    assert (u["n_boot"], u["ci_prob"], u["seed"], u["coders"], u["interval"]) == (120, 0.8, 9, True, "equal-tailed")
     assert "bootstrap" in u["design"]
     assert "uncertainty" not in fixture_scores.manifest  # the input is not modified
-    assert {"lo", "hi", "se"} <= set(b.to_frame("indicator").columns)
+    assert {"median", "sd", "lo", "hi", "lo68", "hi68", "lo95", "hi95"} <= set(b.to_frame("indicator").columns)
     assert {"lo", "hi", "rank_lo", "rank_hi", "rank_median"} <= set(b.to_frame("overall").columns)
     assert "lo" in b.to_csv(level="overall").splitlines()[0]
     assert '"rank_hi"' in b.to_json()
     e = b.explain("aa-one-2001", "I-1")
     assert e.interval is not None and e.interval[0] <= e.score <= e.interval[1]
-    assert "[" in str(e).splitlines()[2]
+    assert "interval [" in str(e).splitlines()[3]
     assert {"overall_lo", "overall_hi"} <= set(b.summary().columns)
 
 

@@ -4,6 +4,7 @@
 * :mod:`.gallery`: every comparison chart of a set of scores, with an index page;
 * :mod:`.report`: the Markdown and HTML report of one case with its evidence trail;
 * :mod:`.template`: a ready-to-fill folder for a new case;
+* :mod:`.calibration`: the calibration study of the intervals, as tables and charts;
 * :mod:`.run`: the main job (``securitization run``): all of the above in one folder.
 
 Every writer goes through :class:`~securitization.files.OutputFolder`: it writes only
@@ -12,6 +13,7 @@ inside its folder, atomically, and never over an input.
 
 from __future__ import annotations
 
+from .calibration import calibration_markdown, write_calibration
 from .gallery import Chart, chart_specs, write_charts
 from .report import Report, write_report
 from .run import DEFAULT_SEED, Analysis, Outputs, analyse, write_outputs
@@ -25,9 +27,11 @@ __all__ = [
     "Outputs",
     "Report",
     "analyse",
+    "calibration_markdown",
     "chart_specs",
     "coding_guide",
     "new_case",
+    "write_calibration",
     "write_charts",
     "write_outputs",
     "write_report",

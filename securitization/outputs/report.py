@@ -101,8 +101,17 @@ def _blocks(scores: Scores, case: str, images: dict[str, str]) -> list[Block]:
     ci = scores.manifest.get("uncertainty", {})
     if has_ci and ci:
         facts.append(
-            f" Intervals: {ci.get('ci_prob', '')} bootstrap intervals "
-            f"({ci.get('n_boot', '')} replicates, seed {ci.get('seed', '')})."
+            f" Intervals: {round(float(ci.get('ci_prob', 0.9)) * 100)}% intervals over {ci.get('varies', '')} "
+            f"({ci.get('n_draws', ci.get('n_boot', ''))} draws, seed {ci.get('seed', '')})."
+        )
+        jt = scores.manifest.get("joint_uncertainty")
+        if jt:
+            facts.append(f" Joint intervals vary {jt.get('varies', '')}.")
+    if ov.get("status", "complete") != "complete":
+        facts.append(
+            " This term is ongoing: its evidence is partial, and its scores and rank may change."
+            if ov["status"] == "ongoing"
+            else " The dated evidence of this term stops well before its end: its scores may not describe all of it."
         )
     blocks.append(("p", facts))
     rank_txt = f"rank {ov['rank']} of {scores.overall['score'].notna().sum()}" if pd.notna(ov["rank"]) else "not ranked"

@@ -1,7 +1,8 @@
 """The main job: score, analyse and write every output to a folder.
 
-:func:`analyse` computes what the outputs show (the scores, their bootstrap intervals,
-the coders' reliability and the sensitivity to the method, all with one seed);
+:func:`analyse` computes what the outputs show (the scores with their posterior intervals
+over the evidence and the joint intervals over the evidence and the method, the coders'
+reliability and the sensitivity to the method, all with one seed);
 :func:`write_outputs` writes them: the tables (CSV, Markdown, LaTeX, JSON with the
 manifest), the reliability and sensitivity tables, every chart with its index page and a
 report per case. ``securitization run`` is this function on the command line; a notebook
@@ -19,15 +20,12 @@ from ..files import OutputFolder, atomic_write_text
 from ..progress import progress
 from ..scoring import Scores, score
 from ..tables import Dataset
-from ..uncertainty import Reliability, Sensitivity, bootstrap, reliability, sensitivity
+from ..uncertainty import DEFAULT_SEED, Reliability, Sensitivity, intervals, joint, reliability, sensitivity
 from .gallery import Chart, write_charts
 from .render import ImageFormat
 from .report import write_report
 
 __all__ = ["DEFAULT_SEED", "Analysis", "Outputs", "analyse", "write_outputs"]
-
-#: The seed of the main job's draws when none is given (the same inputs give the same files).
-DEFAULT_SEED = 20110101
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -35,7 +33,7 @@ class Analysis:
     """The scores and the analyses the outputs show."""
 
     plain: Scores  # without intervals
-    scores: Scores  # with bootstrap intervals when n_boot > 0
+    scores: Scores  # with posterior and joint intervals when n_draws > 0
     reliability: Reliability | None
     sensitivity: Sensitivity | None
     seed: int
@@ -44,23 +42,25 @@ class Analysis:
 def analyse(
     data: Dataset,
     *,
-    n_boot: int = 1000,
+    n_draws: int = 1000,
     sensitivity_n: int = 256,
     ci_prob: float = 0.9,
     seed: int = DEFAULT_SEED,
 ) -> Analysis:
-    """Score ``data`` and draw the bootstrap, the reliability and the sensitivity analysis, all seeded.
+    """Score ``data`` and draw the intervals, the reliability and the sensitivity analysis, all seeded.
 
-    ``n_boot=0`` skips the bootstrap and the reliability, ``sensitivity_n=0`` the
-    sensitivity analysis.
+    The scores get posterior intervals over the evidence (:func:`~securitization.uncertainty.intervals`)
+    and joint intervals over the evidence and the method (:func:`~securitization.uncertainty.joint`);
+    the reliability is bootstrapped with as many replicates. ``n_draws=0`` skips them,
+    ``sensitivity_n=0`` the sensitivity analysis.
     """
     if not isinstance(data, Dataset):
         raise ParameterError.invalid("data", "analyse", "a Dataset (from securitization.load)", type(data).__name__)
     plain = score(data)
     scores, rel, sens = plain, None, None
-    if n_boot:
-        scores = bootstrap(plain, n_boot=n_boot, ci_prob=ci_prob, rng=seed)
-        rel = reliability(data, n_boot=n_boot, ci_prob=ci_prob, rng=seed)
+    if n_draws:
+        scores = joint(intervals(plain, n=n_draws, ci_prob=ci_prob, rng=seed), n=n_draws, ci_prob=ci_prob, rng=seed)
+        rel = reliability(data, n_boot=n_draws, ci_prob=ci_prob, rng=seed)
     if sensitivity_n:
         sens = sensitivity(plain, n=sensitivity_n, rng=seed, ci_prob=ci_prob)
     return Analysis(plain=plain, scores=scores, reliability=rel, sensitivity=sens, seed=seed)
@@ -83,7 +83,7 @@ def write_outputs(
     data: Dataset,
     out: str | Path,
     *,
-    n_boot: int = 1000,
+    n_draws: int = 1000,
     sensitivity_n: int = 256,
     ci_prob: float = 0.9,
     seed: int = DEFAULT_SEED,
@@ -101,7 +101,7 @@ def write_outputs(
     out
         The output folder (created if needed). Files are written atomically, only inside
         it, never over an input (tables or codebook); every name is checked first.
-    n_boot, sensitivity_n, ci_prob, seed
+    n_draws, sensitivity_n, ci_prob, seed
         The draws of :func:`analyse` (ignored when ``analysis`` is given).
     reports
         Also write a report per case under ``reports/``.
@@ -118,11 +118,11 @@ def write_outputs(
     Examples
     --------
     >>> from securitization import load
-    >>> done = write_outputs(load(), "out", n_boot=200, sensitivity_n=16)  # doctest: +SKIP
+    >>> done = write_outputs(load(), "out", n_draws=200, sensitivity_n=16)  # doctest: +SKIP
     """
     inputs = [f.path for f in data.files] + ([data.codebook.source] if data.codebook.source else [])
     folder = OutputFolder(out, protect=inputs)
-    an = analysis or analyse(data, n_boot=n_boot, sensitivity_n=sensitivity_n, ci_prob=ci_prob, seed=seed)
+    an = analysis or analyse(data, n_draws=n_draws, sensitivity_n=sensitivity_n, ci_prob=ci_prob, seed=seed)
     scores, rel, sens = an.scores, an.reliability, an.sensitivity
     tables = [
         ("scores.csv", scores.to_csv(level="wide")),

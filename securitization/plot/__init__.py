@@ -26,6 +26,7 @@ function                   draws (module; each module also gives the chart's fig
 :func:`plot_timeline`      evidence items by date and indicator, sized by weight, coloured by code
 :func:`plot_reliability`   inter-coder agreement (alpha) per indicator against the gate
 :func:`plot_rank_intervals`  rank intervals per case from a sensitivity analysis
+:func:`plot_calibration`   coverage of nominal intervals by items per cell (the calibration study)
 =========================  ==============================================================
 
 Examples
@@ -42,6 +43,7 @@ Examples
 from __future__ import annotations
 
 from ._front import OKABE_ITO
+from .calibration import calibration_size, plot_calibration
 from .heatmap import heatmap_size, plot_heatmap
 from .map import map_size, plot_map
 from .measure import available_measures, measure_size, plot_measure
@@ -55,9 +57,11 @@ __all__ = [
     "MAX_TIMELINE_POINTS",
     "OKABE_ITO",
     "available_measures",
+    "calibration_size",
     "heatmap_size",
     "map_size",
     "measure_size",
+    "plot_calibration",
     "plot_heatmap",
     "plot_map",
     "plot_measure",

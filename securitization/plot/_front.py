@@ -46,6 +46,7 @@ __all__ = [
     "new_axes",
     "require_columns",
     "select_units",
+    "status_labels",
     "text_colour",
 ]
 
@@ -152,6 +153,16 @@ def figure_of(ax: Axes) -> Figure:
     if fig is None:
         raise ParameterError.invalid("ax", "securitization.plot", "an Axes that belongs to a figure", ax)
     return fig
+
+
+def status_labels(scores: Scores, units: pd.DataFrame) -> list[str]:
+    """The units' labels, with ``(ongoing)`` or ``(partial evidence)`` where the term's status says so."""
+    status = scores.overall.set_index("uid")["status"] if "status" in scores.overall.columns else None
+    out = []
+    for uid, label in zip(units["uid"], units["label"].astype(str), strict=True):
+        st = status.get(uid, "complete") if status is not None else "complete"
+        out.append(label + {"ongoing": " (ongoing)", "partial": " (partial evidence)"}.get(str(st), ""))
+    return out
 
 
 def select_units(scores: Scores, cases: Sequence[str] | None, caller: str) -> pd.DataFrame:

@@ -26,6 +26,7 @@ from ._front import (
     level_ticks,
     new_axes,
     select_units,
+    status_labels,
     text_colour,
 )
 
@@ -51,10 +52,12 @@ def plot_heatmap(
     """Cases x indicators: each cell's score, its band and (for aggregates) coverage.
 
     Rows are cases, columns the codebook's indicators followed (with ``aggregates``) by
-    the dimensions and the overall score. Each cell shows the score, its band and, when the
-    table has ``lo``/``hi``, the interval; aggregate cells computed from less than all of
-    their inputs show their coverage. A missing score is a hatched grey cell marked
-    "missing", never coloured as 0.
+    the dimensions and the overall score. Each cell shows the score, its band, when the
+    table has ``lo``/``hi`` the interval, and the number of coded items behind it; a thin
+    cell (fewer items than the codebook's ``min_items``) is dotted; aggregate cells computed
+    from less than all of their inputs show their coverage. A missing score is a hatched
+    grey cell marked "missing", never coloured as 0. Cases whose term is ongoing or whose
+    evidence is partial are marked so in their label.
 
     Parameters
     ----------
@@ -88,6 +91,8 @@ def plot_heatmap(
     lo = np.full((nr, nc), np.nan)
     hi = np.full((nr, nc), np.nan)
     cov = np.full((nr, nc), np.nan)
+    n_items = np.full((nr, nc), np.nan)
+    thin = np.zeros((nr, nc), dtype=bool)
     for j, (code, _, table, key) in enumerate(cols):
         t = table if not key else table.loc[table[key] == code]
         t = t.set_index("uid").reindex(uids)
@@ -97,11 +102,16 @@ def plot_heatmap(
             hi[:, j] = t["hi"].to_numpy(dtype=float)
         if "coverage" in t.columns:
             cov[:, j] = t["coverage"].to_numpy(dtype=float)
+        if "n_items" in t.columns:
+            n_items[:, j] = t["n_items"].to_numpy(dtype=float)
+        if "thin" in t.columns:
+            thin[:, j] = t["thin"].fillna(False).to_numpy(dtype=bool)
     ax = new_axes(ax, heatmap_size(scores, cases=cases, aggregates=aggregates))
     cmap = colormap(SCORE_CMAP)
     norm = Normalize(cb.scale.min, cb.scale.max)
     image = ax.imshow(np.ma.masked_invalid(val), cmap=cmap, norm=norm, aspect="auto", interpolation="nearest")
     any_partial = False
+    any_thin = False
     for i in range(nr):
         for j in range(nc):
             v = val[i, j]
@@ -121,9 +131,26 @@ def plot_heatmap(
                 ax.text(j, i, "missing", ha="center", va="center", fontsize=7.5, color="#404040", style="italic")
                 continue
             colour = text_colour(cmap, norm, v)
+            if thin[i, j]:  # few items: hatched over the colour, as a warning
+                ax.add_patch(
+                    Rectangle(
+                        (j - 0.5, i - 0.5),
+                        1,
+                        1,
+                        facecolor="none",
+                        edgecolor=colour,
+                        hatch="...",
+                        lw=0,
+                        alpha=0.35,
+                        zorder=1,
+                    )
+                )
+                any_thin = True
             lines = [f"{v:.2f}", cb.band(v) or ""]
             if np.isfinite(lo[i, j]) and np.isfinite(hi[i, j]):
                 lines.append(f"[{lo[i, j]:.1f}, {hi[i, j]:.1f}]")
+            if np.isfinite(n_items[i, j]):
+                lines.append(f"n = {int(n_items[i, j])}")
             if np.isfinite(cov[i, j]) and cov[i, j] < 1:
                 lines.append(f"cov. {cov[i, j]:.0%}")
                 any_partial = True
@@ -145,7 +172,7 @@ def plot_heatmap(
     ax.set_xticklabels([c[1] for c in cols], fontsize=9)
     ax.xaxis.tick_top()
     ax.set_yticks(range(nr))
-    ax.set_yticklabels(units["label"].astype(str).tolist(), fontsize=9)
+    ax.set_yticklabels(status_labels(scores, units), fontsize=9)
     ax.tick_params(length=0)
     for s in ax.spines.values():
         s.set_visible(False)
@@ -163,7 +190,15 @@ def plot_heatmap(
     if any_partial:
         notes.append("cov. = share of the weight of the inputs that have a score.")
     if np.isfinite(lo).any():
-        notes.append("[lo, hi] = interval of the score.")
+        unc = scores.manifest.get("uncertainty", {})
+        notes.append(
+            f"[lo, hi] = {round(float(unc.get('ci_prob', 0.9)) * 100)}% interval over "
+            f"{unc.get('varies', 'the evidence')}."
+        )
+    if np.isfinite(n_items).any():
+        notes.append("n = coded items behind the cell.")
+    if any_thin:
+        notes.append(f"Dotted: thin, fewer than {cb.uncertainty.min_items} items (the codebook's min_items).")
     note = "\n".join(notes)
     ax.set_title(plot_text(title) if title else "Scores by case and indicator", fontsize=13, pad=12)
     ax.set_xlabel(note, fontsize=8, color=GREY, labelpad=8)

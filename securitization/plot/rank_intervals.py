@@ -63,6 +63,8 @@ def plot_rank_intervals(
                 "rank_nominal": pd.to_numeric(ov["rank"], errors="coerce").astype(float),
             }
         )
+        if "status" in ov.columns:
+            frame["status"] = ov["status"].to_numpy()
         for c in ("rank_lo", "rank_hi", "rank_median"):
             if c in ov.columns:
                 frame[c] = pd.to_numeric(ov[c], errors="coerce").astype(float)
@@ -97,7 +99,12 @@ def plot_rank_intervals(
     ax.set_xlim(0.5, top + 0.5)
     ax.xaxis.set_major_locator(MaxNLocator(integer=True))
     ax.set_yticks(range(n))
-    ax.set_yticklabels(frame["label"].astype(str).tolist(), fontsize=9)
+    flags = {"ongoing": " (ongoing)", "partial": " (partial evidence)"}
+    status = frame["status"] if "status" in frame.columns else pd.Series("", index=frame.index)
+    ax.set_yticklabels(
+        [f"{lab}{flags.get(str(st), '')}" for lab, st in zip(frame["label"].astype(str), status, strict=True)],
+        fontsize=9,
+    )
     ax.set_ylim(n - 0.5, -0.5)
     ax.grid(axis="x", color="#e6e6e6", lw=0.7)
     ax.set_axisbelow(True)

@@ -111,7 +111,8 @@ def plot_ranking(
             fontsize=8.5,
             annotation_clip=False,
         )
-        yl.append(f"{int(r.rank_order)}. {r.label}" if np.isfinite(r.rank_order) else str(r.label))
+        flag = {"ongoing": " (ongoing)", "partial": " (partial evidence)"}.get(str(getattr(r, "status", "")), "")
+        yl.append(f"{int(r.rank_order)}. {r.label}{flag}" if np.isfinite(r.rank_order) else f"{r.label}{flag}")
     ax.set_yticks(range(n))
     ax.set_yticklabels(yl, fontsize=9)
     ax.set_ylim(n - 0.5, -0.5)
@@ -125,7 +126,9 @@ def plot_ranking(
         Line2D([], [], ls="", marker=m, color=c, ms=7, mec="white", label=k) for k, (c, m) in styles.items()
     ]
     if has_iv:
-        handles.append(Line2D([], [], color="#7f7f7f", lw=2.2, alpha=0.55, label="interval"))
+        unc = scores.manifest.get("uncertainty", {})
+        label = f"{round(float(unc.get('ci_prob', 0.9)) * 100)}% interval over {unc.get('varies', 'the evidence')}"
+        handles.append(Line2D([], [], color="#7f7f7f", lw=2.2, alpha=0.55, label=label))
     if len(handles) > 1:
         legend_below(ax, handles)
     return ax

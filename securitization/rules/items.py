@@ -164,6 +164,19 @@ register_rule("items", "median", weighted_median, summary="the weighted median o
 register_rule(
     "items", "max", max_items, summary="the highest code of the items", weighted=False, from_counts=_max_from_counts
 )
+
+
+def _top_k_from_counts(counts: np.ndarray, code: np.ndarray, weight: np.ndarray, k: int = 3) -> np.ndarray:
+    order = np.argsort(-code, axis=-1, kind="stable")  # each cell's pairs, highest code first
+    c = np.take_along_axis(code, order, axis=-1)
+    n = np.take_along_axis(counts, np.broadcast_to(order, counts.shape), axis=-1)
+    before = np.cumsum(n, axis=-1) - n
+    take = np.clip(k - before, 0.0, n)  # the draws of each pair among the k highest
+    den = take.sum(axis=-1)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return np.where(den > 0, (take * c[None]).sum(axis=-1) / np.where(den > 0, den, 1.0), np.nan)
+
+
 register_rule(
     "items",
     "top_k_mean",
@@ -171,4 +184,5 @@ register_rule(
     summary="the mean of the k highest codes of the items",
     weighted=False,
     params=("k",),
+    from_counts=_top_k_from_counts,
 )

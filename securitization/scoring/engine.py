@@ -177,18 +177,24 @@ def measure_specs(prep: Prepared, codebook: Codebook | None = None) -> list[Meas
 
 
 def measure_levels(
-    spec: MeasureSpec, codebook: Codebook, pos: np.ndarray | None = None, n_units: int | None = None
+    spec: MeasureSpec,
+    codebook: Codebook,
+    pos: np.ndarray | None = None,
+    n_units: int | None = None,
+    values: np.ndarray | None = None,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """The statistic, the number of observations and the mapped level of every unit.
 
     ``pos`` (reps, n) are the positions of the observations drawn in each replicate
-    (default: every observation once, one replicate). Returns ``(statistic, n_obs, level)``
-    of shape (reps, n_units); a unit without observations has ``NaN`` statistic and level.
+    (default: every observation once, one replicate); ``values`` (reps, n) replace the
+    observations' values in each replicate (the posterior draws them). Returns
+    ``(statistic, n_obs, level)`` of shape (reps, n_units); a unit without observations has
+    ``NaN`` statistic and level.
     """
     n_units = len(spec.previous) if n_units is None else n_units
     if pos is None:
-        pos = spec.order[None, :]
-    value, order = spec.values[pos], spec.order[pos]
+        pos = np.broadcast_to(spec.order, (1 if values is None else values.shape[0], len(spec.order)))
+    value, order = (spec.values[pos] if values is None else values), spec.order[pos]
     stat = spec.statistic.fn(spec.uid, value, order, n_units, previous=spec.previous)
     g = (np.arange(pos.shape[0], dtype=np.intp)[:, None] * n_units + spec.uid[None, :]).ravel()
     n_obs = np.bincount(g, minlength=pos.shape[0] * n_units).reshape(pos.shape[0], n_units)
@@ -381,7 +387,9 @@ def aggregate(
         ``(dims, dim_coverage, overall, overall_coverage)`` with shapes (..., n_units,
         n_dims), (..., n_units, n_dims), (..., n_units), (..., n_units). An aggregate is
         computed only when its inputs with a score carry at least ``min_coverage`` of the
-        weight; otherwise it is missing.
+        weight; otherwise it is missing. The overall coverage is the share of the
+        indicators' weight (within dimensions, times the dimensions' weights) whose
+        indicators have a score, whichever way the overall score is built.
     """
     a = aggregator if isinstance(aggregator, Aggregator) else Aggregator.from_codebook(aggregator)
     w = a.weights if weights is None else np.asarray(weights, dtype=float)
@@ -397,7 +405,14 @@ def aggregate(
     cov_arr = np.stack(covs, axis=-1)
     if a.overall_from == "dimensions":
         dw = a.dim_weights * np.stack(active, axis=-1) if w.ndim > 1 else a.dim_weights
-        overall_v, ocov, _ = _combine(dim_arr, dw, overall_rule, a)
+        overall_v, _, _ = _combine(dim_arr, dw, overall_rule, a)
+        # the overall coverage counts every indicator's weight: a dimension that is computed
+        # without one of its indicators covers only its share
+        dwb = dw[..., None, :] if np.ndim(dw) > 1 else dw
+        total = np.sum(dwb, axis=-1)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            share = np.where(np.isnan(dim_arr), 0.0, np.nan_to_num(cov_arr)) * dwb
+            ocov = np.where(total > 0, share.sum(axis=-1) / np.where(total > 0, total, 1.0), np.nan)
     else:
         overall_v, ocov, _ = _combine(x, w, overall_rule, a)
     return dim_arr, cov_arr, overall_v, ocov

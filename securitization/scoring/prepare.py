@@ -160,9 +160,7 @@ def _units(data: Dataset, by: By) -> pd.DataFrame:
     return units
 
 
-def prepare(
-    data: Dataset, *, by: By = "case", codebook: Codebook | None = None, adjudicated: bool = True
-) -> Prepared:
+def prepare(data: Dataset, *, by: By = "case", codebook: Codebook | None = None, adjudicated: bool = True) -> Prepared:
     """Index a validated dataset for scoring (see :class:`Prepared`).
 
     ``adjudicated=True`` gives an item whose code an adjudicator settled that code;

@@ -66,6 +66,13 @@ class Explanation:
     interval: tuple[float, float] | None = None
     codebook: str = ""
     unscored: pd.DataFrame = field(default_factory=lambda: pd.DataFrame({"measure": [], "n_obs": []}))
+    median: float | None = None
+    interval_note: str = ""
+    n_items: int = 0
+    n_coders: int = 0
+    n_measures: int = 0
+    thin: bool = False
+    status: str = "complete"
 
     def to_frame(self) -> pd.DataFrame:
         """The items table (one row per item)."""
@@ -77,8 +84,16 @@ class Explanation:
 
         head = f"{self.label} - {self.indicator} {self.name}"
         lines = [head, "=" * len(head)]
-        ci = f" [{f(self.interval[0])}, {f(self.interval[1])}]" if self.interval else ""
-        lines.append(f"score {f(self.score)}{ci} ({self.band or 'missing'}), codebook {self.codebook}")
+        lines.append(f"score {f(self.score)} ({self.band or 'missing'}), codebook {self.codebook}")
+        if self.interval:
+            med = f"median {f(self.median)}, " if self.median is not None else ""
+            lines.append(f"{med}interval [{f(self.interval[0])}, {f(self.interval[1])}] ({self.interval_note})")
+        thin = " (thin: fewer items than the codebook's min_items)" if self.thin else ""
+        status = f"; term {self.status}" if self.status != "complete" else ""
+        lines.append(
+            f"evidence: {self.n_items} items{thin}, {self.n_coders} coders, {self.n_measures} measure observations"
+            f"{status}"
+        )
         lines.append(
             f"items score {f(self.items_score)} by {self.rule} of {len(self.items)} items; "
             f"measures score {f(self.measures_score)}; items share of the blend {self.items_share:.2f}"
@@ -89,8 +104,13 @@ class Explanation:
             for r in self.items.itertuples(index=False):
                 contrib = "" if pd.isna(r.contribution) else f" -> {r.contribution:.2f}"
                 coders = f" (coders {r.coders}: {r.codes})" if "," in str(r.coders) else ""
+                settled = " adjudicated" if getattr(r, "adjudicated", False) else ""
                 lines.append(f"  {r.date:%Y-%m-%d} [{r.evidence_id}] {r.kind}: {r.title}")
-                lines.append(f"      code {r.code:g}{coders}, weight {r.weight:g}, share {r.share:.2f}{contrib}")
+                lines.append(
+                    f"      code {r.code:g}{settled}{coders}, weight {r.weight:g}, share {r.share:.2f}{contrib}"
+                )
+                if settled and getattr(r, "reason", ""):
+                    lines.append(f"      adjudicated by {r.adjudicator}: {r.reason}")
                 lines.append(f"      source: {r.source}" + (f" <{r.url}>" if r.url else ""))
         if len(self.measure_scores):
             lines.append("")
@@ -238,6 +258,9 @@ class Scores:
         items = self.items.loc[(self.items["uid"] == unit) & (self.items["indicator"] == indicator)]
         items = self._describe(items)
         items = items.merge(self._coder_codes(unit, indicator), on="evidence_id", how="left")
+        items = items.merge(self._adjudications(), on="evidence_id", how="left")
+        items["adjudicated"] = items["adjudicated"].fillna(False).astype(bool)
+        items[["adjudicator", "reason"]] = items[["adjudicator", "reason"]].fillna("")
         items = items.sort_values(["date", "evidence_id"])[
             [
                 "evidence_id",
@@ -247,6 +270,9 @@ class Scores:
                 "code",
                 "codes",
                 "coders",
+                "adjudicated",
+                "adjudicator",
+                "reason",
                 "weight",
                 "share",
                 "contribution",
@@ -272,6 +298,13 @@ class Scores:
         bi, bm = ind.blend.items * has_i, (ind.blend.measures if ind.measures else 0.0) * has_m
         share = bi / (bi + bm) if bi + bm > 0 else 0.0
         interval = (float(r["lo"]), float(r["hi"])) if "lo" in row.columns else None
+        unc = self.manifest.get("uncertainty", {})
+        note = (
+            f"{round(float(unc.get('ci_prob', 0.9)) * 100)}% over {unc.get('varies', unc.get('method', ''))}, "
+            f"seed {unc.get('seed')}"
+            if interval
+            else ""
+        )
         return Explanation(
             case=case,
             label=str(r["label"]),
@@ -290,6 +323,29 @@ class Scores:
             interval=interval,
             codebook=self.codebook.label,
             unscored=unscored,
+            median=float(r["median"]) if "median" in row.columns else None,
+            interval_note=note,
+            n_items=int(r["n_items"]),
+            n_coders=int(r["n_coders"]),
+            n_measures=int(r["n_measures"]),
+            thin=bool(r["thin"]),
+            status=str(r["status"]),
+        )
+
+    def _adjudications(self) -> pd.DataFrame:
+        """The adjudicated items' adjudicator and reason (when the scores use adjudicated codes)."""
+        cols = {"evidence_id": pd.Series(dtype=str), "adjudicated": pd.Series(dtype=bool)}
+        empty = pd.DataFrame({**cols, "adjudicator": pd.Series(dtype=str), "reason": pd.Series(dtype=str)})
+        if self.prepared is None or not self.prepared.adjudicated or not len(self.prepared.data.adjudications):
+            return empty
+        a = self.prepared.data.adjudications
+        return pd.DataFrame(
+            {
+                "evidence_id": a["evidence_id"].astype(str).to_numpy(),
+                "adjudicated": True,
+                "adjudicator": a["adjudicator"].astype(str).to_numpy(),
+                "reason": a["reason"].astype(str).to_numpy(),
+            }
         )
 
     def _describe(self, items: pd.DataFrame) -> pd.DataFrame:
@@ -326,22 +382,105 @@ class Scores:
     # --- display and export ------------------------------------------------------------
 
     def summary(self) -> pd.DataFrame:
-        """The wide table of scores, sorted by overall rank, for display."""
+        """The wide table of scores, sorted by overall rank, with the evidence behind every cell.
+
+        One row per unit: the indicator, dimension and overall scores; the overall
+        interval columns when intervals were drawn (``overall_median, overall_lo,
+        overall_hi`` and the ``joint_`` ones); ``band``, ``rank`` (and ``rank_lo,
+        rank_hi``), ``coverage``, ``status`` (``complete``, ``ongoing`` or ``partial``),
+        ``missing_indicators``; the counts ``n_items, n_coders, n_measures`` of the unit
+        and ``n_items:<indicator>``, ``n_measures:<indicator>`` and ``thin:<indicator>``
+        (fewer items than the codebook's ``min_items``) of every cell.
+        """
         w = self.wide()
-        bands = self.overall.set_index("uid")["band"].to_numpy()
-        w.insert(len(w.columns), "band", bands)
-        if "lo" in self.overall.columns:
-            w.insert(len(w.columns) - 1, "overall_lo", self.overall["lo"].to_numpy())
-            w.insert(len(w.columns) - 1, "overall_hi", self.overall["hi"].to_numpy())
-        w.insert(len(w.columns), "coverage", self.overall["coverage"].to_numpy())
+        ov = self.overall.set_index("uid")
+        extra = [c for c in ("median", "lo", "hi") if c in ov.columns]
+        for c in extra:
+            w[f"overall_{c}"] = ov[c].to_numpy()
+        joint = [c for c in ("joint_median", "joint_lo", "joint_hi") if c in ov.columns]
+        for c in joint:
+            w[c] = ov[c].to_numpy()
+        w["band"] = ov["band"].to_numpy()
+        w["rank"] = ov["rank"].to_numpy()
+        for c in ("rank_lo", "rank_hi", "joint_rank_lo", "joint_rank_hi"):
+            if c in ov.columns:
+                w[c] = ov[c].to_numpy()
+        for c in ("coverage", "status", "missing_indicators", "n_items", "n_coders", "n_measures"):
+            w[c] = ov[c].to_numpy()
+        for col in ("n_items", "n_measures", "thin"):
+            cells = self.indicators.pivot(index="uid", columns="indicator", values=col)
+            for code in self.codebook.indicator_codes:
+                w[f"{col}:{code}"] = cells[code].to_numpy()
         return w.sort_values(
             [*(["year"] if self.by == "year" else []), "overall"], ascending=False, na_position="last"
         ).reset_index(drop=True)
 
+    def display_table(self) -> pd.DataFrame:
+        """The summary as text cells for reading: ``score (items)`` per indicator, ``!`` on thin
+        cells, the overall score with its interval, the rank with its interval and the status."""
+        s = self.summary()
+        cb = self.codebook
+
+        def num(v: object) -> str:
+            return "—" if v is None or pd.isna(v) else f"{float(v):.2f}"  # type: ignore[arg-type]
+
+        out = pd.DataFrame({k: s[k] for k in [*(["year"] if self.by == "year" else []), "label"]})
+        for code in cb.indicator_codes:
+            out[code] = [
+                f"{num(v)} ({int(n)})" + ("!" if t else "")
+                for v, n, t in zip(s[code], s[f"n_items:{code}"], s[f"thin:{code}"], strict=True)
+            ]
+        for code in cb.dimension_codes:
+            out[code] = [num(v) for v in s[code]]
+        out["overall"] = [num(v) for v in s["overall"]]
+        if "overall_lo" in s.columns:
+            out["median"] = [num(v) for v in s["overall_median"]]
+            pct = round(float(self.manifest.get("uncertainty", {}).get("ci_prob", 0.9)) * 100)
+            out[f"{pct}% interval"] = [
+                f"[{num(a)}, {num(b)}]" for a, b in zip(s["overall_lo"], s["overall_hi"], strict=True)
+            ]
+        out["band"] = s["band"].fillna("—")
+        ranks = []
+        for r in s.itertuples(index=False):
+            rank = r.rank
+            text = "—" if pd.isna(rank) else str(int(rank))
+            lo, hi = getattr(r, "rank_lo", None), getattr(r, "rank_hi", None)
+            if lo is not None and hi is not None and pd.notna(lo) and pd.notna(rank):
+                text += f" [{int(lo)}-{int(hi)}]"
+            if r.status != "complete" and pd.notna(rank):
+                text += f" ({r.status})"
+            ranks.append(text)
+        out["rank"] = ranks
+        out["coverage"] = [num(v) for v in s["coverage"]]
+        out["coders"] = s["n_coders"].astype(int).astype(str)
+        out["measures"] = s["n_measures"].astype(int).astype(str)
+        return out.reset_index(drop=True)
+
+    def _legend(self) -> str:
+        cb = self.codebook
+        parts = [
+            f"indicator cells: score (items); ! fewer than {cb.uncertainty.min_items} items (thin)",
+            f"— missing (no evidence, or coverage below {cb.aggregation.min_coverage:g})",
+            "ongoing: the term has not ended; partial: its dated evidence stops early",
+        ]
+        unc = self.manifest.get("uncertainty")
+        if unc:
+            parts.append(
+                f"median and {round(unc['ci_prob'] * 100)}% interval of the overall score and [ ] of the rank: over "
+                f"{unc.get('varies', unc.get('method'))}, {unc.get('n_draws', unc.get('n_boot', ''))} draws, seed "
+                f"{unc.get('seed')}"
+                + (
+                    "; with few items the score, as coded, lies further from the middle of the scale than the "
+                    "posterior median"
+                    if unc.get("method") == "posterior"
+                    else ""
+                )
+            )
+        return "; ".join(parts)
+
     def __str__(self) -> str:
-        s = self.summary().drop(columns=["case"])
-        text = s.to_string(index=False, float_format=lambda v: f"{v:.2f}", na_rep="—")
-        return f"Scores by {self.by}, codebook {self.codebook.label}\n{text}\n(— = missing: no evidence, or coverage below {self.codebook.aggregation.min_coverage:g})"
+        text = self.display_table().to_string(index=False)
+        return f"Scores by {self.by}, codebook {self.codebook.label}\n{text}\n({self._legend()})"
 
     def _export_frame(self, level: Level | Literal["wide"]) -> pd.DataFrame:
         return self.summary() if level == "wide" else self.to_frame(level)
@@ -357,10 +496,8 @@ class Scores:
         self, path: str | Path | None = None, level: Level | Literal["wide"] = "wide", digits: int = 2
     ) -> str:
         """A Markdown table, with the codebook version under it."""
-        text = (
-            frame_to_markdown(self._export_frame(level), digits)
-            + f"\nCodebook {self.codebook.label}; missing shown as —.\n"
-        )
+        frame = self.display_table() if level == "wide" else self._export_frame(level)
+        text = frame_to_markdown(frame, digits) + f"\nCodebook {self.codebook.label}. {self._legend()}.\n"
         if path is not None:
             self._write(path, text)
         return text

@@ -26,6 +26,7 @@ Missing is never zero: a cell without evidence is ``NaN`` and is reported as mis
 from __future__ import annotations
 
 import platform
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -33,13 +34,14 @@ import pandas as pd
 
 from .._version import __version__
 from ..codebook import Codebook, load_codebook
+from ..datasets import indicators_dir
 from ..errors import ParameterError
-from ..tables import Dataset, validate_tables
+from ..tables import Dataset, case_order, validate_tables
 from .engine import aggregate, indicator_matrix
 from .prepare import By, Prepared, prepare
 from .results import Scores
 
-__all__ = ["build_scores", "score"]
+__all__ = ["STATUS", "build_scores", "score"]
 
 
 def score(
@@ -139,6 +141,41 @@ def _distinct_per_cell(cell: np.ndarray, code: np.ndarray, n_codes: int, n_rows:
     return np.bincount((pd.unique(key) // n_codes).astype(np.intp), minlength=n_cells)
 
 
+def _missing(ind: pd.DataFrame, keys: list[str]) -> pd.Series:
+    """The codes of the missing indicators of every group, joined by commas (empty when none)."""
+    sub = ind.loc[ind["missing"].to_numpy(dtype=bool), [*keys, "indicator"]]
+    joined = sub.groupby(keys, sort=False)["indicator"].agg(",".join) if len(sub) else pd.Series(dtype=object)
+    groups = ind[keys].drop_duplicates()
+    index = pd.MultiIndex.from_frame(groups) if len(keys) > 1 else pd.Index(groups[keys[0]])
+    return joined.reindex(index, fill_value="")
+
+
+#: The status of a unit's term: complete, ongoing (no end date), partial (ended, but its
+#: dated evidence stops more than the codebook's ``partial_share`` of the term before the end).
+STATUS = ("complete", "ongoing", "partial")
+
+
+def _status(prep: Prepared) -> np.ndarray:
+    """The status of every unit (see :data:`STATUS`), from its case's term and evidence dates."""
+    ix = prep.data.index
+    cases = case_order(prep.data.cases).reset_index(drop=True)  # the order of ix.cases
+    n_cases = len(cases)
+    last = np.full(n_cases, np.iinfo(np.int64).min, dtype=np.int64)
+    if len(ix.case):  # the index is sorted by case: the latest date of each case's segment
+        dates = prep.data.evidence["date"].to_numpy(dtype="datetime64[ns]")[ix.positions].view(np.int64)
+        case = np.asarray(ix.case)
+        starts = np.flatnonzero(np.r_[True, case[1:] != case[:-1]])
+        last[case[starts]] = np.maximum.reduceat(dates, starts)
+    start = cases["start"].to_numpy(dtype="datetime64[ns]").view(np.int64)
+    end = cases["end"].to_numpy(dtype="datetime64[ns]")
+    ongoing = np.isnat(end)
+    end_i = np.where(ongoing, 0, end.view(np.int64))
+    cut = end_i - (end_i - start) * prep.codebook.uncertainty.partial_share
+    status = np.where(ongoing, "ongoing", np.where(last < cut, "partial", "complete")).astype(object)
+    by_case = dict(zip(cases["case"].astype(str), status, strict=True))
+    return np.array([by_case[c] for c in prep.units["case"].astype(str)], dtype=object)
+
+
 def _rank(values: pd.Series) -> pd.Series:
     return values.rank(ascending=False, method="min").astype("Int64")
 
@@ -194,6 +231,9 @@ def build_scores(
     )
     ind["n_measures"] = np.bincount(m_cell, minlength=cells) if len(used) else 0
     ind["missing"] = ind["score"].isna()
+    ind["thin"] = ind["n_items"].to_numpy() < cb.uncertainty.min_items
+    status = _status(prep)
+    ind["status"] = np.repeat(status, n_i)
     # dimension table
     n_d = len(cb.dimensions)
     dim = base.loc[base.index.repeat(n_d)].reset_index(drop=True)
@@ -201,13 +241,23 @@ def build_scores(
     dim["score"] = dims.ravel()
     dim["band"] = pd.Series([cb.band(v) for v in dim["score"]], dtype=object)
     dim["coverage"] = dim_coverage.ravel()
-    counts = ind.groupby(["uid", "dimension"], sort=False)["score"].count()
-    dim["n_indicators"] = counts.reindex(pd.MultiIndex.from_arrays([dim["uid"], dim["dimension"]])).to_numpy()
+    by_dim = ind.groupby(["uid", "dimension"], sort=False)
+    at = pd.MultiIndex.from_arrays([dim["uid"], dim["dimension"]])
+    dim["n_indicators"] = by_dim["score"].count().reindex(at).to_numpy()
+    dim["n_items"] = by_dim["n_items"].sum().reindex(at).to_numpy()
+    dim["n_measures"] = by_dim["n_measures"].sum().reindex(at).to_numpy()
+    dim["missing_indicators"] = _missing(ind, ["uid", "dimension"]).reindex(at).to_numpy()
+    dim["status"] = np.repeat(status, n_d)
     # overall table
     ov = base.copy()
     ov["score"] = overall
     ov["band"] = pd.Series([cb.band(v) for v in ov["score"]], dtype=object, index=ov.index)
     ov["coverage"] = overall_coverage
+    ov["n_items"] = np.bincount(ia.uid, minlength=n_u)
+    ov["n_coders"] = _distinct_per_cell(ra.uid, ra.coder, len(ix.coders), np.bincount(ra.uid, minlength=n_u))
+    ov["n_measures"] = ind.groupby("uid", sort=False)["n_measures"].sum().reindex(ov["uid"]).to_numpy()
+    ov["missing_indicators"] = _missing(ind, ["uid"]).reindex(ov["uid"]).to_numpy()
+    ov["status"] = status
     ov["rank"] = ov.groupby("year", dropna=False)["score"].transform(_rank) if prep.by == "year" else _rank(ov["score"])
     obs = (
         used.merge(units[["uid", *[k for k in keys if k != "case"]]], on="uid", how="left")
@@ -235,12 +285,28 @@ def build_scores(
     )
 
 
+def _codebook_name(cb: Codebook, prep: Prepared) -> str:
+    """The codebook's source as a stable name: ``bundled:<file>`` or the name recorded with the inputs."""
+    if not cb.source:
+        return ""
+    src = Path(cb.source).resolve()
+    if src.is_relative_to(indicators_dir().resolve()):
+        return f"bundled:{src.name}"
+    for f in prep.data.files:
+        if f.kind == "codebook" and Path(f.path).resolve() == src:
+            return f.name or src.name
+    return src.name
+
+
 def _manifest(prep: Prepared, by: str) -> dict[str, Any]:
     cb = prep.codebook
     return {
         "library": {"name": "securitization", "version": __version__},
-        "codebook": {"id": cb.id, "version": cb.version, "sha256": cb.sha256, "source": cb.source},
-        "inputs": [{"path": f.path, "kind": f.kind, "sha256": f.sha256, "rows": f.rows} for f in prep.data.files],
+        "codebook": {"id": cb.id, "version": cb.version, "sha256": cb.sha256, "source": _codebook_name(cb, prep)},
+        "inputs": [
+            {"path": f.name or Path(f.path).name, "kind": f.kind, "sha256": f.sha256, "rows": f.rows}
+            for f in prep.data.files
+        ],
         "parameters": {
             "by": by,
             "aggregation": cb.aggregation.model_dump(),

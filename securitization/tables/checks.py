@@ -642,10 +642,18 @@ def validate_adjudications(
     )
     once = (pos >= 0) & (n_coders[np.maximum(pos, 0)] < 2)
     col.rows(df, once, "evidence_id", "an item coded by two coders or more (this one has one coder: nothing to settle)")
-    col.repeated(df, (pos >= 0) & pd.Series(pos).duplicated(keep=False).to_numpy(), pos, "evidence_id", "one adjudication per item")
+    col.repeated(
+        df,
+        (pos >= 0) & pd.Series(pos).duplicated(keep=False).to_numpy(),
+        pos,
+        "evidence_id",
+        "one adjudication per item",
+    )
     code = _levels(df, codebook, col)
     col.rows(df, (df["adjudicator"] == "").to_numpy(), "adjudicator", "the id of who settled the code (e.g. adj1)")
-    col.rows(df, (df["reason"] == "").to_numpy(), "reason", "why this code: the anchor and what in the source decides it")
+    col.rows(
+        df, (df["reason"] == "").to_numpy(), "reason", "why this code: the anchor and what in the source decides it"
+    )
     ok = (pos >= 0) & ~once & ~np.isnan(code)
     if ok.any() and "code" in evidence.columns and len(evidence) == len(item):
         codes = evidence["code"].to_numpy(dtype=float)

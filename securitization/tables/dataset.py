@@ -39,12 +39,19 @@ __all__ = ["Dataset", "InputFile", "load", "validate_tables"]
 
 @dataclass(frozen=True, kw_only=True)
 class InputFile:
-    """A file read into a :class:`Dataset`, with the hash of its bytes."""
+    """A file read into a :class:`Dataset`, with the hash of its bytes.
+
+    ``path`` is the path as read; ``name`` the stable name recorded in manifests: the path
+    within the folder given to :func:`load`, starting with that folder's own name
+    (``my-case/evidence.csv``), or ``bundled:data/...`` for the package's cases, so that a
+    clone in another folder writes the same manifest.
+    """
 
     path: str
     kind: TableKind | Literal["codebook"]
     sha256: str
     rows: int
+    name: str = ""
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -324,7 +331,9 @@ def load(
             continue
         frames[kind].append(read[path])
         digest = read[path].attrs.get("sha256") or _sha256(path)  # a reader may hash the bytes it read
-        files.append(InputFile(path=str(path), kind=kind, sha256=digest, rows=len(read[path])))
+        files.append(
+            InputFile(path=str(path), kind=kind, sha256=digest, rows=len(read[path]), name=_stable_name(path, targets))
+        )
     if problems:
         raise ValidationError(problems)
     if not frames["cases"]:
@@ -340,7 +349,15 @@ def load(
             ]
         )
     if cb.source and not Path(cb.source).resolve().is_relative_to(indicators_dir().resolve()):  # a user's codebook
-        files.append(InputFile(path=cb.source, kind="codebook", sha256=_sha256(Path(cb.source)), rows=0))
+        files.append(
+            InputFile(
+                path=cb.source,
+                kind="codebook",
+                sha256=_sha256(Path(cb.source)),
+                rows=0,
+                name=_stable_name(Path(cb.source), targets),
+            )
+        )
     return validate_tables(
         cases=frames["cases"],
         evidence=frames["evidence"],
@@ -375,6 +392,21 @@ def _folder_codebook(targets: Sequence[str | Path], notes: list[Note]) -> Path |
     path = found[0]
     notes.append(Note(file=str(path), row=None, column=None, value=None, note="the case folder's codebook is used"))
     return path
+
+
+def _stable_name(path: Path, targets: Sequence[str | Path]) -> str:
+    """The name of an input that does not depend on where the project sits (see :class:`InputFile`)."""
+    p = Path(path).resolve()
+    bundled = data_dir().resolve()
+    if p.is_relative_to(bundled):
+        return "bundled:data/" + p.relative_to(bundled).as_posix()
+    for t in targets:
+        root = Path(t).resolve()
+        if root.is_dir() and p.is_relative_to(root):
+            return (Path(root.name) / p.relative_to(root)).as_posix()
+        if root == p:
+            return p.name
+    return p.name
 
 
 def _one_table_per_name(

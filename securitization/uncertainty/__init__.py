@@ -1,7 +1,11 @@
 """Uncertainty: how sure the scores are, from the evidence, the coders and the method.
 
+* :mod:`.posterior`: the default intervals over the evidence (items, coders, measures),
+  as wide as the evidence is thin (a Dirichlet over the scale's levels per cell);
 * :mod:`.evidence`: the bootstrap, intervals from resampling the evidence (items, coders,
-  measure periods);
+  measure periods), kept as an option;
+* :mod:`.joint`: :func:`intervals` (either of the two) and :func:`joint`, the evidence
+  and the method drawn together;
 * :mod:`.agreement`: the coders' reliability (Krippendorff's alpha) with a gate;
 * :mod:`.method`: the sensitivity analysis, rank intervals and Sobol indices over the
   method's choices (weights, rules, left-out indicators).
@@ -13,11 +17,14 @@ same rules as :func:`~securitization.scoring.score` (:mod:`securitization.scorin
 from __future__ import annotations
 
 from .agreement import Reliability, krippendorff_alpha, percent_agreement, reliability
-from .draws import RngLike, rank_desc, resolve_rng
+from .draws import DEFAULT_SEED, RngLike, rank_desc, resolve_rng
 from .evidence import Replicates, attach_intervals, bootstrap, bootstrap_replicates
+from .joint import intervals, joint, joint_replicates
 from .method import Sensitivity, index_sensitivity, normalise_minmax, sensitivity
+from .posterior import cell_evidence, posterior_replicates
 
 __all__ = [
+    "DEFAULT_SEED",
     "Reliability",
     "Replicates",
     "RngLike",
@@ -25,10 +32,15 @@ __all__ = [
     "attach_intervals",
     "bootstrap",
     "bootstrap_replicates",
+    "cell_evidence",
     "index_sensitivity",
+    "intervals",
+    "joint",
+    "joint_replicates",
     "krippendorff_alpha",
     "normalise_minmax",
     "percent_agreement",
+    "posterior_replicates",
     "rank_desc",
     "reliability",
     "resolve_rng",

@@ -40,7 +40,7 @@ import pandas as pd
 from ..errors import ParameterError
 from ..scoring import Prepared, Scores, prepare
 from ..tables import Dataset
-from .draws import RngLike, check_ci_prob, check_n, resolve_rng
+from .draws import DEFAULT_SEED, RngLike, check_ci_prob, check_n, resolve_rng
 
 __all__ = ["LevelOfMeasurement", "Reliability", "krippendorff_alpha", "percent_agreement", "reliability"]
 
@@ -305,7 +305,7 @@ def reliability(
     min_alpha: float | None = None,
     n_boot: int = 1000,
     ci_prob: float = 0.9,
-    rng: RngLike = None,
+    rng: RngLike = DEFAULT_SEED,
     top: int = 10,
 ) -> Reliability:
     """Inter-coder reliability of the multiply-coded items, per indicator and overall.

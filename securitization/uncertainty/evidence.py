@@ -52,6 +52,7 @@ import numpy as np
 import pandas as pd
 
 from ..codebook import Codebook
+from ..errors import ParameterError
 from ..progress import progress
 from ..rules import Rule
 from ..scoring import Prepared, Scores
@@ -66,7 +67,7 @@ from ..scoring.engine import (
     measure_specs,
     measures_scores,
 )
-from .draws import RngLike, check_ci_prob, check_memory, check_n, prepared_of, rank_desc, resolve_rng
+from .draws import DEFAULT_SEED, RngLike, check_ci_prob, check_memory, check_n, prepared_of, rank_desc, resolve_rng
 
 __all__ = ["Replicates", "attach_intervals", "bootstrap", "bootstrap_replicates"]
 
@@ -193,16 +194,24 @@ def _draw_items(
     return d.code[k], d.weight[k], k
 
 
-def _counts_rules(cb: Codebook) -> list[tuple[Rule, np.ndarray]] | None:
-    """The item rules of the codebook with their indicators, if every one has a from-counts form."""
-    groups = [(rule, idx) for rule, _, idx in item_rule_groups(cb)]
-    return groups if all(rule.from_counts is not None for rule, _ in groups) else None
+def _counts_rules(cb: Codebook) -> list[tuple[Rule, int, np.ndarray]] | None:
+    """The item rules of the codebook (with ``k`` and their indicators), if every one has a from-counts form."""
+    groups = item_rule_groups(cb)
+    return groups if all(rule.from_counts is not None for rule, _, _ in groups) else None
+
+
+def from_counts(rule: Rule, k: int, counts: np.ndarray, code: np.ndarray, weight: np.ndarray) -> np.ndarray:
+    """An item rule computed from counts of (code, weight) pairs (``k`` for the rules that take it)."""
+    fn = rule.from_counts
+    if fn is None:
+        raise ParameterError.invalid("rule", "from_counts", "an item rule with a from-counts form", rule.name)
+    return fn(counts, code, weight, k=k) if "k" in rule.params else fn(counts, code, weight)
 
 
 def _items_from_counts(
     d: _ItemDesign,
     cats: _Categories,
-    rules: list[tuple[Rule, np.ndarray]],
+    rules: list[tuple[Rule, int, np.ndarray]],
     n_ind: int,
     reps: int,
     rng: np.random.Generator,
@@ -211,11 +220,10 @@ def _items_from_counts(
     counts = rng.multinomial(cats.size, cats.prob, size=(reps, len(cats.size))).astype(float)
     out = np.full((reps, d.n_cells), np.nan)
     seg_ind = d.seg_cell % n_ind
-    for rule, idx in rules:
+    for rule, k, idx in rules:
         m = np.isin(seg_ind, idx)
-        from_counts = rule.from_counts
-        if m.any() and from_counts is not None:  # every rule has one (see _counts_rules)
-            out[:, d.seg_cell[m]] = from_counts(counts[:, m], cats.code[m], cats.weight[m])
+        if m.any():
+            out[:, d.seg_cell[m]] = from_counts(rule, k, counts[:, m], cats.code[m], cats.weight[m])
     return out
 
 
@@ -227,7 +235,7 @@ def _items_batch(
     rng: np.random.Generator,
     coders: bool,
     cats: _Categories | None,
-    rules: list[tuple[Rule, np.ndarray]] | None,
+    rules: list[tuple[Rule, int, np.ndarray]] | None,
 ) -> np.ndarray:
     """Items scores of ``reps`` replicates, shape (reps, n_units, n_ind): counts when exact, else drawn items."""
     n_ind = len(cb.indicators)
@@ -364,7 +372,7 @@ def bootstrap_replicates(
     scores: Scores,
     *,
     n_boot: int = 1000,
-    rng: RngLike = None,
+    rng: RngLike = DEFAULT_SEED,
     coders: bool = True,
     measures: bool = True,
 ) -> Replicates:
@@ -433,19 +441,30 @@ def bootstrap_replicates(
     return Replicates(indicators=out_x, dimensions=out_d, overall=out_o, ranks=out_r, parameters=parameters)
 
 
-def _interval(arr: np.ndarray, ci_prob: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def _summary(arr: np.ndarray, ci_prob: float) -> dict[str, np.ndarray]:
+    """Median, standard deviation and the equal-tailed ``ci_prob``, 68% and 95% intervals of draws (axis 0)."""
     a = (1.0 - ci_prob) / 2.0
+    probs = [0.5, a, 1.0 - a, 0.16, 0.84, 0.025, 0.975]
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", RuntimeWarning)
         if np.isnan(arr).any():
-            q = np.nanquantile(arr, [a, 1.0 - a], axis=0)
-            se = np.nanstd(arr, axis=0, ddof=1)
+            q = np.nanquantile(arr, probs, axis=0)
+            sd = np.nanstd(arr, axis=0, ddof=1)
         else:
-            q = np.quantile(arr, [a, 1.0 - a], axis=0)
-            se = np.std(arr, axis=0, ddof=1)
+            q = np.quantile(arr, probs, axis=0)
+            sd = np.std(arr, axis=0, ddof=1)
     scale = np.nanmax(np.abs(arr)) if np.isfinite(arr).any() else 1.0
-    se = np.where(se <= 1e-12 * max(float(scale), 1.0), 0.0, se)  # rounding noise of a constant
-    return q[0], q[1], se
+    sd = np.where(sd <= 1e-12 * max(float(scale), 1.0), 0.0, sd)  # rounding noise of a constant
+    names = ["median", "lo", "hi", "lo68", "hi68", "lo95", "hi95"]
+    return {**dict(zip(names, q, strict=True)), "sd": sd}
+
+
+#: What each interval method varies, in the words the tables, charts and reports use.
+VARIES = {
+    "posterior": "the evidence: items, coders and measures (posterior)",
+    "bootstrap": "the evidence: items, coders and measures (bootstrap)",
+    "joint": "the evidence (posterior) and the method: weights, item rule, aggregation, a left-out indicator",
+}
 
 
 def bootstrap(
@@ -453,7 +472,7 @@ def bootstrap(
     *,
     n_boot: int = 1000,
     ci_prob: float = 0.9,
-    rng: RngLike = None,
+    rng: RngLike = DEFAULT_SEED,
     coders: bool = True,
     measures: bool = True,
 ) -> Scores:
@@ -499,19 +518,28 @@ def bootstrap(
     return attach_intervals(scores, rep, ci_prob=ci_prob)
 
 
-def attach_intervals(scores: Scores, rep: Replicates, *, ci_prob: float = 0.9) -> Scores:
-    """Summarise replicates into interval columns of a copy of ``scores`` (see :func:`bootstrap`)."""
+def attach_intervals(scores: Scores, rep: Replicates, *, ci_prob: float = 0.9, prefix: str = "") -> Scores:
+    """Summarise draws into interval columns of a copy of ``scores``.
+
+    Every table (``indicators``, ``dimensions``, ``overall``) gets ``median``, ``sd``, the
+    ``ci_prob`` interval ``lo, hi``, the 68% and 95% intervals ``lo68, hi68, lo95, hi95``;
+    ``overall`` also ``rank_median, rank_lo, rank_hi`` (1 = highest). With a ``prefix``
+    (``"joint_"``), the columns are added under prefixed names to ``overall`` only, beside
+    those of another method. What the draws vary is recorded in
+    ``manifest["uncertainty"]`` (``varies``).
+    """
     ci_prob = check_ci_prob(ci_prob, "attach_intervals")
-    ind = scores.indicators.copy()
-    dim = scores.dimensions.copy()
-    ov = scores.overall.copy()
-    for table, arr in ((ind, rep.indicators), (dim, rep.dimensions), (ov, rep.overall)):
-        lo, hi, se = _interval(arr, ci_prob)
-        point = table["score"].to_numpy(dtype=float)
-        missing = np.isnan(point)
-        table["lo"] = np.where(missing, np.nan, lo.ravel())
-        table["hi"] = np.where(missing, np.nan, hi.ravel())
-        table["se"] = np.where(missing, np.nan, se.ravel())
+    tables = {"overall": (scores.overall.copy(), rep.overall)}
+    if not prefix:
+        tables["indicators"] = (scores.indicators.copy(), rep.indicators)
+        tables["dimensions"] = (scores.dimensions.copy(), rep.dimensions)
+    out: dict[str, pd.DataFrame] = {}
+    for name, (table, arr) in tables.items():
+        missing = table["score"].isna().to_numpy()
+        for col, values in _summary(arr, ci_prob).items():
+            table[prefix + col] = np.where(missing, np.nan, values.ravel())
+        out[name] = table
+    ov = out["overall"]
     a = (1.0 - ci_prob) / 2.0
     ranks = rep.ranks
     missing = ov["score"].isna().to_numpy()
@@ -520,9 +548,12 @@ def attach_intervals(scores: Scores, rep: Replicates, *, ci_prob: float = 0.9) -
         r_lo = np.nanquantile(ranks, a, axis=0, method="lower")
         r_hi = np.nanquantile(ranks, 1.0 - a, axis=0, method="higher")
         r_med = np.nanmedian(ranks, axis=0)
-    ov["rank_lo"] = pd.array(np.where(missing | np.isnan(r_lo), np.nan, r_lo), dtype="Float64").astype("Int64")
-    ov["rank_hi"] = pd.array(np.where(missing | np.isnan(r_hi), np.nan, r_hi), dtype="Float64").astype("Int64")
-    ov["rank_median"] = np.where(missing, np.nan, r_med)
+    ov[prefix + "rank_lo"] = pd.array(np.where(missing | np.isnan(r_lo), np.nan, r_lo), dtype="Float64").astype("Int64")
+    ov[prefix + "rank_hi"] = pd.array(np.where(missing | np.isnan(r_hi), np.nan, r_hi), dtype="Float64").astype("Int64")
+    ov[prefix + "rank_median"] = np.where(missing, np.nan, r_med)
     manifest = dict(scores.manifest)
-    manifest["uncertainty"] = {**rep.parameters, "ci_prob": ci_prob, "interval": "percentile"}
-    return replace(scores, indicators=ind, dimensions=dim, overall=ov, manifest=manifest)
+    method = str(rep.parameters.get("method", "bootstrap"))
+    record = {**rep.parameters, "ci_prob": ci_prob, "interval": "equal-tailed", "varies": VARIES.get(method, method)}
+    key = "uncertainty" if not prefix else prefix.rstrip("_") + "_uncertainty"
+    manifest[key] = record
+    return replace(scores, manifest=manifest, **out)

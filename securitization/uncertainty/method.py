@@ -57,7 +57,7 @@ from ..rules import RuleKind, get_rule, rule_names
 from ..scoring import Scores, score
 from ..scoring.engine import Aggregator, aggregate, blend, indicator_matrix, items_scores
 from ..tables import Dataset, validate_tables
-from .draws import RngLike, check_ci_prob, check_memory, check_n, prepared_of, rank_desc, resolve_rng
+from .draws import DEFAULT_SEED, RngLike, check_ci_prob, check_memory, check_n, prepared_of, rank_desc, resolve_rng
 
 __all__ = ["Sensitivity", "index_sensitivity", "normalise_minmax", "sensitivity"]
 
@@ -172,6 +172,10 @@ class Sensitivity:
                 if kind in raw:
                     frame = raw[kind]
                     raw[kind] = frame.loc[frame["indicator"].astype(str).str.strip() != left]
+            if "adjudications" in raw and "evidence" in raw:  # the settled codes of set-aside items go too
+                kept = set(raw["evidence"]["evidence_id"].astype(str).str.strip())
+                settled = raw["adjudications"]
+                raw["adjudications"] = settled.loc[settled["evidence_id"].astype(str).str.strip().isin(kept)]
         ds = validate_tables(**{k: [v] for k, v in raw.items()}, codebook=cb, files=self.data.files)
         return score(ds, by=self.by)
 
@@ -182,6 +186,10 @@ class Sensitivity:
         lines = [head, "=" * len(head)]
         lines.append(
             f"factors: {', '.join(p['factors']) or 'none'}; weight noise ±{p['weight_noise']:g}; seed {p.get('seed')}"
+        )
+        lines.append(
+            f"the {pct}% rank intervals vary the method only (the evidence as coded); "
+            "securitization.intervals varies the evidence, securitization.joint both"
         )
         c = self.cases.sort_values([k for k in ("year", "rank") if k in self.cases.columns], na_position="last")
         lines.append(f"{'unit':<40} {'score':>6} {'rank':>5} {'median':>7} {f'{pct}% interval':>13} {'shift':>6}")
@@ -194,13 +202,22 @@ class Sensitivity:
             )
         if len(self.sobol):
             s = self.sobol.loc[self.sobol["output"] == "mean_rank_shift"]
-            lines += ["", "Sobol indices of the mean rank shift (first order S1, total order ST):"]
+            lines += ["", f"Sobol indices of the mean rank shift (first order S1, total order ST; [{pct}% bootstrap]):"]
             for r in s.itertuples(index=False):
-                lines.append(f"  {r.factor:<12} S1 {r.S1:6.3f}  ST {r.ST:6.3f}")
+                lines.append(
+                    f"  {r.factor:<12} S1 {r.S1:6.3f} [{r.S1_lo:6.3f}, {r.S1_hi:6.3f}]  "
+                    f"ST {r.ST:6.3f} [{r.ST_lo:6.3f}, {r.ST_hi:6.3f}]"
+                )
             sc = self.sobol.loc[self.sobol["output"] == "score"].groupby("factor", sort=False)[["S1", "ST"]].mean()
             lines += ["Sobol indices of the overall score, averaged over units:"]
             for f, r2 in sc.iterrows():
                 lines.append(f"  {f!s:<12} S1 {r2['S1']:6.3f}  ST {r2['ST']:6.3f}")
+            neg = self.sobol.loc[self.sobol["note"] != ""]
+            if len(neg):
+                lines.append(
+                    f"  ({len(neg)} negative first-order estimates: a share of variance cannot be negative; each is "
+                    "noted in the sobol table, most are sampling noise around 0)"
+                )
         return "\n".join(lines)
 
 
@@ -265,6 +282,39 @@ def _sobol(y: np.ndarray, n: int, factors: list[_Factor]) -> tuple[np.ndarray, n
         return np.where(zero, np.nan, np.array(s1)), np.where(zero, np.nan, np.array(st))
 
 
+def _sobol_ci(
+    y: np.ndarray, n: int, factors: list[_Factor], rng: np.random.Generator, n_boot: int, ci_prob: float
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Bootstrap intervals of the Sobol indices: the base rows resampled (the same rows in A, B and every AB_i).
+
+    Returns ``(s1_lo, s1_hi, st_lo, st_hi)``, each (k, ...) like :func:`_sobol`'s output.
+    """
+    k = len(factors)
+    blocks = y.reshape(k + 2, n, *y.shape[1:])
+    s1s, sts = [], []
+    for _ in range(n_boot):
+        idx = rng.integers(0, n, n)
+        yb = blocks[:, idx].reshape(y.shape)
+        s1, st = _sobol(yb, n, factors)
+        s1s.append(s1)
+        sts.append(st)
+    a = (1.0 - ci_prob) / 2.0
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        q1 = np.nanquantile(np.array(s1s), [a, 1.0 - a], axis=0)
+        qt = np.nanquantile(np.array(sts), [a, 1.0 - a], axis=0)
+    return q1[0], q1[1], qt[0], qt[1]
+
+
+def _sobol_note(s1: float, lo: float, hi: float) -> str:
+    """Why a first-order index is negative (a variance share cannot be): sampling noise, or too few runs."""
+    if not np.isfinite(s1) or s1 >= 0:
+        return ""
+    if np.isfinite(hi) and hi >= 0:
+        return "negative by sampling noise: the index is indistinguishable from 0"
+    return "negative beyond its interval: too few runs for this output (raise n)"
+
+
 def _run(
     *,
     x_by_rule: np.ndarray,
@@ -285,6 +335,7 @@ def _run(
     codebook: Codebook | None,
     data: Dataset | None = None,
     by: Literal["case", "year"] = "case",
+    sobol_boot: int = 200,
 ) -> Sensitivity:
     gen, record = resolve_rng(rng, caller)
     k = len(codes)
@@ -362,9 +413,11 @@ def _run(
     for j, c in enumerate(codes):
         runs[f"weight:{c}"] = w[:, j]
     runs["mean_abs_shift"] = shift_run
-    sob = pd.DataFrame(columns=["output", "case", "factor", "S1", "ST"])
+    sob = pd.DataFrame(columns=["output", "case", "factor", "S1", "S1_lo", "S1_hi", "ST", "ST_lo", "ST_hi", "note"])
     if sobol and factors:
         s1, st = _sobol(scores, n, factors)
+        g_ci = np.random.default_rng(gen.integers(0, 2**63))  # the intervals' own stream, from the run's seed
+        s1_lo, s1_hi, st_lo, st_hi = _sobol_ci(scores, n, factors, g_ci, sobol_boot, ci_prob)
         names = [f.name for f in factors]
         label = units[[c for c in units.columns if c in ("case", "year")]].astype(str).agg(" ".join, axis=1).to_numpy()
         per = pd.DataFrame(
@@ -373,12 +426,30 @@ def _run(
                 "case": np.tile(label, len(factors)),
                 "factor": np.repeat(names, n_u),
                 "S1": s1.ravel(),
+                "S1_lo": s1_lo.ravel(),
+                "S1_hi": s1_hi.ravel(),
                 "ST": st.ravel(),
+                "ST_lo": st_lo.ravel(),
+                "ST_hi": st_hi.ravel(),
             }
         )
         s1r, str_ = _sobol(shift_run, n, factors)
-        agg = pd.DataFrame({"output": "mean_rank_shift", "case": "", "factor": names, "S1": s1r, "ST": str_})
+        r_lo, r_hi, rt_lo, rt_hi = _sobol_ci(shift_run, n, factors, g_ci, sobol_boot, ci_prob)
+        agg = pd.DataFrame(
+            {
+                "output": "mean_rank_shift",
+                "case": "",
+                "factor": names,
+                "S1": s1r,
+                "S1_lo": r_lo,
+                "S1_hi": r_hi,
+                "ST": str_,
+                "ST_lo": rt_lo,
+                "ST_hi": rt_hi,
+            }
+        )
         sob = pd.concat([agg, per], ignore_index=True)
+        sob["note"] = [_sobol_note(a, b, c) for a, b, c in zip(sob["S1"], sob["S1_lo"], sob["S1_hi"], strict=True)]
     parameters = {
         "method": "sensitivity",
         "n": n,
@@ -397,6 +468,7 @@ def _run(
             else "Monte Carlo: n independent runs"
         ),
         "estimators": "S1: Saltelli 2010; ST: Jansen 1999" if sobol else "",
+        "sobol_boot": sobol_boot if sobol and factors else 0,
     }
     return Sensitivity(
         cases=cases.reset_index(drop=True),
@@ -425,13 +497,14 @@ def sensitivity(
     scores: Scores,
     *,
     n: int = 256,
-    rng: RngLike = None,
+    rng: RngLike = DEFAULT_SEED,
     weight_noise: float = 0.25,
     item_rules: Sequence[str] = ("weighted_mean", "median"),
     aggregations: Sequence[str] = ("arithmetic", "geometric"),
     leave_out: bool = True,
     sobol: bool = True,
     ci_prob: float = 0.9,
+    sobol_boot: int = 200,
 ) -> Sensitivity:
     """Uncertainty and sensitivity analysis of the overall scores to the method's choices.
 
@@ -501,9 +574,12 @@ def sensitivity(
         n=n,
         sobol=sobol,
         ci_prob=ci_prob,
+        sobol_boot=check_n(sobol_boot, "sobol_boot", caller, minimum=10),
         rng=rng,
         caller=caller,
-        units=prep.units[[*keys, "label"]],
+        units=prep.units[[*keys, "label"]].assign(
+            status=scores.overall["status"].to_numpy() if "status" in scores.overall.columns else "complete"
+        ),
         nominal_score=scores.overall["score"].to_numpy(dtype=float),
         groups=groups,
         codebook=cb,
@@ -538,12 +614,13 @@ def index_sensitivity(
     weights: Mapping[str, float] | None = None,
     normalise: tuple[float, float] | None = (1.0, 100.0),
     n: int = 256,
-    rng: RngLike = None,
+    rng: RngLike = DEFAULT_SEED,
     weight_noise: float = 0.25,
     aggregations: Sequence[str] = ("arithmetic", "geometric"),
     leave_out: bool = False,
     sobol: bool = True,
     ci_prob: float = 0.9,
+    sobol_boot: int = 200,
 ) -> Sensitivity:
     """Sensitivity analysis of a composite index built from a plain indicator matrix.
 
@@ -605,6 +682,7 @@ def index_sensitivity(
         n=n,
         sobol=sobol,
         ci_prob=ci_prob,
+        sobol_boot=check_n(sobol_boot, "sobol_boot", caller, minimum=10),
         rng=rng,
         caller=caller,
         units=units,

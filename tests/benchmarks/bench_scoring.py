@@ -6,7 +6,8 @@ part of the test suite (``tests/benchmarks/conftest.py`` keeps pytest away from 
 Synthetic tables shaped like real ones: 200 cases x 5 indicators x 1,000 items (1 million
 items), 2 coders on 20% of the items (1.2 million evidence rows). Printed, in one run:
 
-* ``score()`` on the validated dataset (and its numpy kernel alone), the bootstrap with
+* ``score()`` on the validated dataset (and its numpy kernel alone), the posterior
+  intervals with 1,000 draws (target: within 3 s) and the joint draws, the bootstrap with
   1,000 replicates, the sensitivity analysis with 4,096 runs;
 * each against (a) the floor: one plain ``numpy.bincount`` pass (weighted mean per cell)
   over the same item arrays, and (b) a straightforward pandas ``groupby().apply()``
@@ -159,7 +160,14 @@ def main(argv: list[str] | None = None) -> int:
 
     from securitization import bootstrap, score, validate_tables
     from securitization.scoring import aggregate, indicator_matrix
-    from securitization.uncertainty import bootstrap_replicates, index_sensitivity, sensitivity
+    from securitization.uncertainty import (
+        bootstrap_replicates,
+        index_sensitivity,
+        intervals,
+        joint_replicates,
+        posterior_replicates,
+        sensitivity,
+    )
 
     print(f"securitization benchmark: numpy {np.__version__}, pandas {pd.__version__}, python {sys.version.split()[0]}")
     t, (cases, ev) = timed(lambda: synthetic_tables(args.cases, args.items, args.multi, args.seed))
@@ -193,6 +201,19 @@ def main(argv: list[str] | None = None) -> int:
         f"= {t_kernel / t_floor:.1f} x floor; the rest is prepare() (indexing, consolidating coders) "
         "and building the tidy tables and trail"
     )
+
+    # posterior (the default intervals) and the joint draw over evidence and method
+    posterior_replicates(scores, n_draws=10, rng=0)  # warm up
+    t_post, _ = timed(lambda: posterior_replicates(scores, n_draws=args.n_boot, rng=args.seed), repeat=2)
+    t_post_iv, _ = timed(lambda: intervals(scores, n=args.n_boot, rng=args.seed))
+    t_joint, _ = timed(lambda: joint_replicates(scores, n=args.n_boot, rng=args.seed))
+    print()
+    print(
+        f"posterior intervals, {args.n_boot} draws (items, coders, measures): {t_post:.2f} s "
+        f"({t_post_iv:.2f} s with the interval tables; target <= 3 s) = {t_post / t_floor:.0f} x floor pass; "
+        f"per draw {t_post / args.n_boot * 1e3:.2f} ms"
+    )
+    print(f"joint draws over the evidence and the method, {args.n_boot}: {t_joint:.2f} s")
 
     # bootstrap
     bootstrap_replicates(scores, n_boot=10, rng=0)  # warm up (first-touch of the arrays)
