@@ -4,7 +4,8 @@ Record files (Parquet, CSV, Feather, xlsx) of a source described by a *layout* b
 of the measures table, ready for :func:`securitization.load`, :func:`securitization.score`
 and ``explain()``. Each row carries its provenance (a JSON object in the ``provenance``
 column): the input files and their SHA-256, the records read, used and dropped with the
-reasons, the layout and definition versions, the engine and the query.
+reasons, the layout and definition versions, the engine and the query;
+:func:`describe_provenance` turns it into a few readable lines.
 
 Bundled layouts (``securitization/records/layouts/*.toml``):
 
@@ -67,6 +68,7 @@ from ._fiscal import format_period, resolve_fiscal_year
 from .core import RecordsResult, measures_from_records
 from .engines import DUCKDB_VERSION, ENGINES, SPARK_VERSION, EngineName, spark_session
 from .layouts import Definition, Layout, LayoutError, MeasureSpec, bundled_layouts, definitions, load_layout
+from .provenance import describe_provenance
 
 __all__ = [
     "DUCKDB_VERSION",
@@ -80,6 +82,7 @@ __all__ = [
     "RecordsResult",
     "bundled_layouts",
     "definitions",
+    "describe_provenance",
     "format_period",
     "load_layout",
     "measures_from_records",
