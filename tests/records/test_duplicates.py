@@ -130,3 +130,26 @@ def test_duplicates_match_a_count_by_hand(stays: list[list[int | None]]) -> None
         for engine in ("duckdb", "pandas"):
             res = measures_from_records(path, layout="ddp-detention-stints", engine=engine, as_of="2019-12-31")  # type: ignore[arg-type]
             assert _dups(res) == expected, engine
+
+
+def test_three_book_ins_a_microsecond_apart_years_on(tmp_path: Path) -> None:
+    """The sum of three offsets is exact to the microsecond even years after the stay book-in."""
+    us, years = pd.Timedelta(microseconds=1), pd.Timedelta(days=3650)
+    stays = {
+        "A": [T0, T0 + years + us, T0 + years + us],
+        "B": [T0, T0 + us, T0 + 2 * us],
+        "C": [T0, T0 + years, T0 + years + us],
+    }
+    rows = [
+        [who, T0, b, T0 + 2 * years, T0 + 2 * years, "FAC1", OTHER, "MEXICO", "Removed"]
+        for who, book_ins in stays.items()
+        for b in book_ins
+    ]
+    frame = pd.DataFrame(rows, columns=COLUMNS)
+    for c in COLUMNS[1:5]:
+        frame[c] = frame[c].astype("datetime64[us]")
+    path = tmp_path / "s.parquet"
+    frame.to_parquet(path, index=False)
+    for engine in ("duckdb", "pandas"):
+        res = measures_from_records(path, layout="ddp-detention-stints", engine=engine, as_of="2031-12-31")  # type: ignore[arg-type]
+        assert _dups(res) == 1, engine
