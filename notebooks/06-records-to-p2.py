@@ -35,7 +35,7 @@ from pathlib import Path
 import pandas as pd
 
 import securitization as sec
-from securitization.records import load_layout, measures_from_records
+from securitization.records import describe_provenance, load_layout, measures_from_records
 from securitization.records.synthetic import write_ice_stats, write_stints
 
 folder = Path(tempfile.mkdtemp(prefix="securitization-records-"))
@@ -80,10 +80,13 @@ res.measures[["measure", "period", "value", "unit"]].head(8)
 # %% [markdown]
 # Each row carries its provenance: a JSON object with the input file and its SHA-256, the
 # records read, used and dropped (with the reasons), the layout and definition versions,
-# the engine and the query that ran.
+# the engine and the query that ran. `describe_provenance` reads it as a few lines.
 
 # %%
 row = res.measures.query("measure == 'ice_detention_adp' and period == 'FY2019'").iloc[0]
+print("\n".join(describe_provenance(row["provenance"])))
+
+# %%
 prov = json.loads(row["provenance"])
 print(row["notes"])
 print(json.dumps({k: v for k, v in prov.items() if k != "query"}, indent=1))
