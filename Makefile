@@ -36,6 +36,7 @@ bench: $(BIN)/python
 	$(BIN)/python tests/benchmarks/bench_scoring.py
 	$(BIN)/python tests/benchmarks/bench_validation.py
 	$(BIN)/python tests/benchmarks/bench_corpus.py
+	$(BIN)/python tests/benchmarks/bench_records.py --stream-100m
 
 clean:
 	rm -rf $(VENV) $(OUT) .pytest_cache .mypy_cache .ruff_cache .hypothesis

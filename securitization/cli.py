@@ -20,6 +20,7 @@ from .export import frame_to_csv
 from .files import atomic_write_text, guard_inputs
 from .outputs import analyse, new_case, write_calibration, write_charts, write_outputs, write_report
 from .progress import quiet
+from .records.cli import register as register_records
 from .rules import RULES, rule_names
 from .scoring import Scores, score
 from .tables import Dataset, load
@@ -436,6 +437,7 @@ def _parser() -> argparse.ArgumentParser:
     sp = sub.add_parser("codebook", help="print the codebook for coders (Markdown)")
     common(sp, paths=False)
     sp.add_argument("--out", default=None)
+    register_records(sub, COMMANDS)
     return p
 
 

@@ -26,6 +26,7 @@ def test_the_notebooks_exist() -> None:
         "03-new-country-case",
         "04-uncertainty-and-reliability",
         "05-calibration",
+        "06-records-to-p2",
         "07-corpus-i3",
     ]
 
