@@ -26,9 +26,11 @@ import numpy as np
 import pandas as pd
 
 from ..codebook import Codebook
-from ..errors import ParameterError
+from ..corpus.trail import is_corpus_measure, sentences_for
+from ..errors import ParameterError, ValidationError
 from ..export import frame_to_csv, frame_to_latex, frame_to_markdown
 from ..files import atomic_write_text, guard_inputs
+from ..records.provenance import describe_provenance
 from ..rules import get_rule
 from .prepare import Prepared
 
@@ -47,6 +49,11 @@ class Explanation:
     ``measures`` one row per observation used; ``measure_scores`` one row per measure rule;
     ``unscored`` one row per measure of the case and indicator that no rule of the codebook
     scores (``measure, n_obs``): context, shown so that nothing is left out in silence.
+    ``trail`` holds, for measures made by :mod:`securitization.records` or
+    :mod:`securitization.corpus`, the lines that lead back to their records (files and
+    hashes, rows read, used and dropped by reason, versions) or to their sentences (the
+    first security-framed sentences of each period, in context, with document, date,
+    speaker and source; ``securitization.corpus.sentences_for`` gives them all).
     """
 
     case: str
@@ -73,6 +80,7 @@ class Explanation:
     n_measures: int = 0
     thin: bool = False
     status: str = "complete"
+    trail: tuple[str, ...] = ()
 
     def to_frame(self) -> pd.DataFrame:
         """The items table (one row per item)."""
@@ -121,12 +129,52 @@ class Explanation:
                 )
             for o in self.measures.itertuples(index=False):
                 lines.append(f"      {o.period}: {o.value:,.0f} {o.unit} ({o.source})")
+        if self.trail:
+            lines.append("")
+            lines.append("Where the measures come from:")
+            lines.extend(f"  {t}" for t in self.trail)
         if len(self.unscored):
             lines.append("")
             lines.append("Not scored (no rule of the codebook; context only: give it a rule to score it):")
             for u in self.unscored.itertuples(index=False):
                 lines.append(f"  {u.measure}: {u.n_obs} observations")
         return "\n".join(lines)
+
+
+def _measure_trail(obs: pd.DataFrame, sentences: int = 3) -> tuple[str, ...]:
+    """The lines that lead from measure rows with a ``provenance`` back to their records or sentences.
+
+    A corpus row lists its first ``sentences`` security-framed sentences; a records row its
+    files, row counts and versions. A block the same as the one before but for at most one
+    line (the rows of one period, or of one run) is written once, the rows after it saying
+    "as above" and the line that differs.
+    """
+    if "provenance" not in obs.columns:
+        return ()
+    lines: list[str] = []
+    last: list[str] | None = None
+    for _, row in obs.iterrows():
+        text = row["provenance"]
+        if not isinstance(text, str) or not text.strip():
+            continue
+        head = f"{row['measure']} {row['period']}"
+        try:
+            if is_corpus_measure(row):
+                view = sentences_for(row, framed=True).lines(limit=sentences)
+                head, body = view[0], view[1:]
+            else:
+                body = describe_provenance(text)
+        except (ParameterError, ValidationError) as e:
+            body = ["trail not available: " + " ".join(x.strip(" -") for x in str(e).splitlines()[:2])]
+        if last is not None and len(body) == len(last):
+            differ = [b.strip() for b, a in zip(body, last, strict=True) if b != a]
+            if len(differ) <= 1:
+                lines.append(f"{head}: as above" + "".join(f", but {d}" for d in differ))
+                continue
+        lines.append(head)
+        lines.extend(f"    {b}" for b in body)
+        last = body
+    return tuple(lines)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -285,6 +333,7 @@ class Scores:
             (self.measure_scores["uid"] == unit) & (self.measure_scores["indicator"] == indicator)
         ]
         obs = self.measures.loc[(self.measures["uid"] == unit) & (self.measures["indicator"] == indicator)]
+        trail = _measure_trail(obs.sort_values(["period_start", "measure"]))
         obs = obs.sort_values(["measure", "period_start"])[
             ["measure", "period", "value", "unit", "source", "url"]
         ].reset_index(drop=True)
@@ -330,6 +379,7 @@ class Scores:
             n_measures=int(r["n_measures"]),
             thin=bool(r["thin"]),
             status=str(r["status"]),
+            trail=trail,
         )
 
     def _adjudications(self) -> pd.DataFrame:

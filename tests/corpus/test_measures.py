@@ -269,3 +269,28 @@ def test_the_lexicon_version_is_in_every_result(en_corpus, tmp_path):
     row = r.measures.iloc[0]
     view = r.sentences_for(row)
     assert view.lexicon == label and label in view.lines()[0]
+
+
+def test_explain_lists_the_framed_sentences(en_corpus, tmp_path):
+    """explain() of I-3 shows each framed sentence with its document, date and speaker; a lost trail is said."""
+    out = tmp_path / "out" / "measures.csv"
+    measure_corpus(en_corpus, language="en", country="USA", workers=1, out=out)
+    ds = load([out.parent], include_bundled=True)
+    cb = with_corpus_rules(ds.codebook)
+    e = score(ds, codebook=cb).explain("us-trump-2017", "I-3")
+    text = str(e)
+    assert "Where the measures come from:" in text
+    assert e.trail[0].startswith("speech_security_share = 0.6 for us-trump-2017")
+    assert "3 of 5 migration sentences security-framed" in e.trail[0]
+    for sentence in (
+        "Illegal immigration is a threat to our national security.",
+        "Criminal aliens will be deported.",
+        "Border security matters for immigration reform.",
+    ):
+        assert sum(sentence in t for t in e.trail) == 1
+    assert any("2018-03-01" in t and "[d1]" in t and "Donald J. Trump" in t for t in e.trail)
+    assert not any("We protect refugees fleeing violence." in t and "[S]" in t for t in e.trail)  # context, not framed
+    for trail in out.parent.glob("*.trail.csv"):
+        trail.unlink()
+    lost = score(ds, codebook=cb).explain("us-trump-2017", "I-3").trail
+    assert lost[1].strip().startswith("trail not available:") and "sentence trail" in lost[1]
