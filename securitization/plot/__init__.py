@@ -42,24 +42,46 @@ Examples
 
 from __future__ import annotations
 
-from ._front import OKABE_ITO
+from ._front import (
+    BUNDLED_CASES,
+    COUNTRY_COLOURS,
+    COUNTRY_MARKERS,
+    OKABE_ITO,
+    IntervalSpec,
+    Style,
+    case_styles,
+    country_styles,
+    interval_spec,
+)
 from .calibration import calibration_size, plot_calibration
 from .heatmap import heatmap_size, plot_heatmap
 from .map import map_size, plot_map
-from .measure import available_measures, measure_size, plot_measure
-from .profile import plot_profile, profile_size
+from .measure import SHORT_SERIES, available_measures, measure_rule, measure_size, plot_measure
+from .profile import MAX_RADAR_CASES, plot_profile, profile_reference, profile_size
 from .rank_intervals import plot_rank_intervals, rank_intervals_size
 from .ranking import plot_ranking, ranking_size
-from .reliability import plot_reliability, reliability_size
+from .reliability import FIRM_ALPHA, plot_reliability, reliability_size
 from .timeline import MAX_TIMELINE_POINTS, plot_timeline, timeline_size
 
 __all__ = [
+    "BUNDLED_CASES",
+    "COUNTRY_COLOURS",
+    "COUNTRY_MARKERS",
+    "FIRM_ALPHA",
+    "MAX_RADAR_CASES",
     "MAX_TIMELINE_POINTS",
     "OKABE_ITO",
+    "SHORT_SERIES",
+    "IntervalSpec",
+    "Style",
     "available_measures",
     "calibration_size",
+    "case_styles",
+    "country_styles",
     "heatmap_size",
+    "interval_spec",
     "map_size",
+    "measure_rule",
     "measure_size",
     "plot_calibration",
     "plot_heatmap",
@@ -70,6 +92,7 @@ __all__ = [
     "plot_ranking",
     "plot_reliability",
     "plot_timeline",
+    "profile_reference",
     "profile_size",
     "rank_intervals_size",
     "ranking_size",
