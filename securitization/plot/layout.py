@@ -318,7 +318,9 @@ def fit_label(label: str, leader: str, width_pt: float, fontsize: float) -> tupl
     """The term label wrapped to fit a width (points), or the leader's surname, or None."""
     for size in (fontsize, fontsize - 1):
         for lines in (1, 2, 3):
-            wrapped = textwrap.wrap(label, max(4, math.ceil(len(label) / lines)))
+            wrapped = textwrap.wrap(
+                label, max(4, math.ceil(len(label) / lines)), break_long_words=False, break_on_hyphens=False
+            )
             text = "\n".join(wrapped)
             if len(wrapped) <= 3 and text_size(text, size)[0] <= width_pt:
                 return text, size

@@ -64,7 +64,7 @@ def plot_map(
 
     The dashed diagonal marks equal scores; the dotted lines parallel to it mark the
     decoupling gap (``y`` minus ``x`` score: practice minus institutional by default) every
-    whole point, each labelled with its gap. A case below the diagonal has institutions
+    whole point, each labelled with its gap at its lower end. A case below the diagonal has institutions
     more securitized than its practice, above it the reverse. Each case is drawn in its
     colour and marker (:func:`~securitization.plot._front.case_styles`), labelled without
     collisions (:func:`~securitization.plot.layout.place_labels`), with the intervals of
@@ -136,24 +136,24 @@ def plot_map(
         contours.append(np.array([[a, a + g], [b, b + g]]))
         ax.annotate(
             f"gap {g:+d}",
-            xy=(b, b + g),
-            xytext=(-7, -4),
+            xy=(a, a + g),
+            xytext=(3, 9),
             textcoords="offset points",
             rotation=45,
             rotation_mode="anchor",
-            ha="right",
+            ha="left",
             va="bottom",
             fontsize=7.5,
             color="#7f7f7f",
         )
     ax.annotate(
         "equal scores (gap 0)",
-        xy=(smax, smax),
-        xytext=(-7, -4),
+        xy=(low, low),
+        xytext=(3, 9),
         textcoords="offset points",
         rotation=45,
         rotation_mode="anchor",
-        ha="right",
+        ha="left",
         va="bottom",
         fontsize=7.5,
         color="#6f6f6f",

@@ -67,8 +67,11 @@ BAND_ALPHA = 0.22
 SHORT_SERIES = 3
 
 
-def _cut_bands(ax: Axes, scores: Scores, rule: Any, terms: pd.DataFrame, xmin: Any, xmax: Any) -> bool:
-    """Shade, within each term, the codebook's cut-points in the series' own unit; True if any was drawn.
+def _cut_bands(ax: Axes, scores: Scores, rule: Any, terms: pd.DataFrame, xmin: Any, xmax: Any) -> list[str]:
+    """Shade, within each term, the codebook's cut-points in the series' own unit.
+
+    Returns the labels of the terms shaded or, prefixed with ``-``, those left without
+    (no population).
 
     A cut-point per ``per_scale`` residents is drawn at ``cut * population / per_scale`` of
     the case's population; a term without a population gets none.
@@ -78,12 +81,13 @@ def _cut_bands(ax: Axes, scores: Scores, rule: Any, terms: pd.DataFrame, xmin: A
     pop = scores.units.drop_duplicates("case").set_index("case")["population"] if "population" in scores.units else None
     lowest = scores.codebook.scale.min
     cuts = list(rule.thresholds or ())
-    drawn = False
+    drawn: list[str] = []
     for t in terms.itertuples(index=False):
         factor = 1.0
         if rule.per == "population":
             p = float(pop.get(t.case, np.nan)) if pop is not None else np.nan
             if not np.isfinite(p) or p <= 0:
+                drawn.append(f"-{t.label}")
                 continue
             factor = p / float(rule.per_scale)
         start = max(pd.Timestamp(t.start), xmin)
@@ -97,7 +101,7 @@ def _cut_bands(ax: Axes, scores: Scores, rule: Any, terms: pd.DataFrame, xmin: A
             ax.fill_between([x0, x1], lo, top, color=cmap(norm(lowest + k)), alpha=BAND_ALPHA, lw=0, zorder=0)
         for e in edges[1:-1]:
             ax.plot([x0, x1], [e, e], color="#8c8c8c", lw=0.5, zorder=0.5)
-        drawn = True
+        drawn.append(str(t.label))
     return drawn
 
 
@@ -159,9 +163,11 @@ def plot_measure(
     xmin = start.min() - pd.Timedelta(days=120)
     xmax = end.max() + pd.Timedelta(days=120)
     terms = term_table(scores, ctry)
-    bands = False
+    shaded: list[str] = []
     if scored is not None and scored[1].mapping == "thresholds" and scored[1].statistic != "change":
-        bands = _cut_bands(ax, scores, scored[1], terms, xmin, xmax)
+        shaded = _cut_bands(ax, scores, scored[1], terms, xmin, xmax)
+    bands = any(not t.startswith("-") for t in shaded)
+    without = [t[1:] for t in shaded if t.startswith("-")]
     styles = country_styles([*scores.units["country"], *ctry])
     gaps = False
     short = False
@@ -230,6 +236,8 @@ def plot_measure(
             "term, drawn at each case's population; the case's level is the band its "
             f"{rule.statistic if rule else ''} falls in."
         )
+        if without:
+            note += f" No cut-points where the case has no population: {', '.join(without)}."
     else:
         note += " Shaded: the term of each case."
     if short:

@@ -20,6 +20,7 @@ if TYPE_CHECKING:
 from ._front import (
     BUNDLED_CASES,
     GREY,
+    LINESTYLES,
     case_styles,
     check_scores,
     draw_interval,
@@ -193,7 +194,8 @@ def plot_profile(
         notes.append(missing_note(skipped, "no indicator score", 100))
     default = "Indicator profiles" if kind == "panels" else "Indicator profiles (radar)"
     ax.set_title(plot_text(title) if title else default, fontsize=13, pad=24 if kind == "radar" else 8)
-    legend_below(ax, handles, note="\n".join(notes) or None, ncol=min(len(handles), 4) or None)
+    fits = max(int(figure_of(ax).get_figwidth() / 2.4), 1)  # legend columns the figure's width holds
+    legend_below(ax, handles, note="\n".join(notes) or None, ncol=min(len(handles), 4, fits) or None)
     return ax
 
 
@@ -284,7 +286,9 @@ def _radar(ax: Axes, scores: Scores, units: pd.DataFrame, styles: Any, spec: Any
         for t, thin, thick in zip(theta + shift, _pairs(rows, spec.thin), _pairs(rows, spec.thick), strict=True):
             clip = [None if p is None else (max(p[0], smin), min(p[1], smax)) for p in (thin, thick)]
             draw_interval(ax, float(t), clip[0], clip[1], st.colour, vertical=True)
-        (line,) = ax.plot(closed, np.append(r, r[0]), color=st.colour, lw=1.8, marker=st.marker, ms=6, zorder=4)
+        same = sum(1 for v in units["country"].iloc[:k] if v == u.country)  # cases of one country: one colour,
+        ls = LINESTYLES[same % len(LINESTYLES)]  # told apart by their markers and line styles
+        (line,) = ax.plot(closed, np.append(r, r[0]), color=st.colour, lw=1.8, ls=ls, marker=st.marker, ms=6, zorder=4)
         line.set_label(name + (f" (missing: {', '.join(miss)})" if miss else ""))
         handles.append(line)
     ax.set_ylim(smin, smax)
