@@ -456,3 +456,51 @@ def test_measure_title_uses_the_series_label(tmp_path) -> None:
     assert ax.get_title() == "ICE detention, average daily population\nscored in P-2 Detention"
     ax = P.plot_measure(s, "ice_detention_adp", title="Custom")
     assert ax.get_title() == "Custom"
+
+
+def test_map_labels_of_the_bundled_cases_and_a_new_one_do_not_collide():
+    """The crowded middle of the map, with a new country's cases added: no two labels overlap,
+    and no label covers another text of the chart (the gap and corner labels)."""
+    import itertools
+    from pathlib import Path
+
+    from matplotlib.text import Text
+
+    aus = Path(__file__).parent / "cases" / "aus"
+    s = sz.score(sz.load([aus], include_bundled=True))
+    ax = plot.plot_map(s)
+    ax.get_figure().canvas.draw()
+    labels = [t for t in ax.texts if t.get_color() != "#8c8c8c" and "gap" not in t.get_text()]
+    names = {" ".join(t.get_text().split()) for t in labels}
+    assert {"Rudd II 2013", "Abbott 2013-2015", "Trump 2025- (ongoing)"} <= names
+    boxes = [Text.get_window_extent(t) for t in labels]  # the text alone, not its leader line
+    assert not [(a, b) for a, b in itertools.combinations(boxes, 2) if a.overlaps(b)]
+
+
+def test_place_labels_reports_no_overlap_and_is_deterministic():
+    from securitization.plot.layout import place_labels
+
+    def placed():
+        _, ax = plt.subplots(figsize=(4, 4))
+        ax.set_xlim(0, 1)
+        ax.set_ylim(0, 1)
+        xs = np.array([0.5, 0.52, 0.48, 0.5, 0.55])
+        ys = np.array([0.5, 0.5, 0.52, 0.47, 0.53])
+        return place_labels(ax, xs, ys, [f"label number {k}" for k in range(5)])
+
+    a, b = placed(), placed()
+    assert a.overlaps() == 0
+    assert np.array_equal(a.boxes, b.boxes)
+
+
+def test_pack_1d_by_hand():
+    from securitization.plot.layout import pack_1d
+
+    # apart already: unchanged
+    assert pack_1d([10, 50], [10, 10], 0, 100, gap=0).tolist() == [10, 50]
+    # two of width 10 wished at 50: centred on 50, side by side
+    assert pack_1d([50, 50], [10, 10], 0, 100, gap=0).tolist() == [45, 55]
+    # pushed off the right end, then merged with a neighbour
+    assert pack_1d([80, 98], [20, 20], 0, 100, gap=0).tolist() == [70, 90]
+    # wider together than the line: spread from the left
+    assert pack_1d([0, 0], [60, 60], 0, 100, gap=0).tolist() == [30, 90]

@@ -126,7 +126,7 @@ def _crosses(a: np.ndarray, b: np.ndarray, boxes: np.ndarray) -> int:
 
 
 #: The candidate offsets of a label from its point: 16 directions at growing distances (points).
-LABEL_DISTANCES = (6.0, 12.0, 20.0, 30.0, 42.0, 56.0, 72.0)
+LABEL_DISTANCES = (6.0, 12.0, 20.0, 30.0, 42.0, 56.0, 72.0, 92.0, 115.0)
 _ANGLES = np.deg2rad(np.arange(0, 360, 22.5))
 
 
@@ -227,7 +227,7 @@ def place_labels(
     def cost(k: int, c: tuple[np.ndarray, float, float, str, str, float], placed: np.ndarray) -> float:
         box, _, _, _, _, dist = c
         area = (box[2] - box[0]) * (box[3] - box[1])
-        total = 12.0 * _overlaps(box, placed).sum()
+        total = 40.0 * _overlaps(box, placed).sum()
         total += 6.0 * _overlaps(box, other_marks[k]).sum()
         total += 4.0 * _overlaps(box, fixed_boxes).sum()
         total += 1.5 * _overlaps(box, line_boxes).sum()
@@ -248,7 +248,7 @@ def place_labels(
         costs = [cost(k, c, placed) for c in cands[k]]
         choice[k] = int(np.argmin(costs))
         boxes[k] = cands[k][choice[k]][0]
-    for _ in range(6):
+    for _ in range(10):
         moved = False
         for k in order:
             others = np.delete(boxes, k, axis=0)
