@@ -222,7 +222,10 @@ def test_profile_radar_needs_polar_axes_and_few_cases(scores):
         plot.plot_profile(many, kind="radar")
     _, polar = plt.subplots(subplot_kw={"projection": "polar"})
     with pytest.raises(ParameterError, match="a Cartesian Axes"):
-        plot.plot_profile(scores, ax=polar)
+        plot.plot_profile(scores, ax=polar, kind="panels")
+    # a polar Axes without a kind: the radar it was made for
+    assert plot.plot_profile(scores, ax=polar, cases=["usa-alpha", "usa-beta"]) is polar
+    assert not polar.child_axes and len(polar.get_lines()) > 2
 
 
 def panel_texts(ax: Axes) -> list[str]:

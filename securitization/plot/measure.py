@@ -67,11 +67,14 @@ BAND_ALPHA = 0.22
 SHORT_SERIES = 3
 
 
-def _cut_bands(ax: Axes, scores: Scores, rule: Any, terms: pd.DataFrame, xmin: Any, xmax: Any) -> list[str]:
+def _cut_bands(
+    ax: Axes, scores: Scores, rule: Any, terms: pd.DataFrame, xmin: Any, xmax: Any
+) -> tuple[list[str], list[float], tuple[float, list[float]] | None]:
     """Shade, within each term, the codebook's cut-points in the series' own unit.
 
     Returns the labels of the terms shaded or, prefixed with ``-``, those left without
-    (no population).
+    (no population), the cut-points drawn (in the series' unit), and the right end and
+    band edges of the last term shaded (where :func:`_name_bands` names the levels).
 
     A cut-point per ``per_scale`` residents is drawn at ``cut * population / per_scale`` of
     the case's population; a term without a population gets none.
@@ -82,6 +85,8 @@ def _cut_bands(ax: Axes, scores: Scores, rule: Any, terms: pd.DataFrame, xmin: A
     lowest = scores.codebook.scale.min
     cuts = list(rule.thresholds or ())
     drawn: list[str] = []
+    edges_all: list[float] = []
+    last: tuple[float, list[float]] | None = None
     for t in terms.itertuples(index=False):
         factor = 1.0
         if rule.per == "population":
@@ -102,7 +107,24 @@ def _cut_bands(ax: Axes, scores: Scores, rule: Any, terms: pd.DataFrame, xmin: A
         for e in edges[1:-1]:
             ax.plot([x0, x1], [e, e], color="#8c8c8c", lw=0.5, zorder=0.5)
         drawn.append(str(t.label))
-    return drawn
+        edges_all += [float(e) for e in edges[1:-1]]
+        last = (x1, edges)
+    return drawn, edges_all, last
+
+
+def _name_bands(ax: Axes, scores: Scores, last: tuple[float, list[float]] | None) -> None:
+    """Name each level beside its band, right of the Axes (the bands of the last term shaded)."""
+    if last is None:
+        return
+    _, edges = last
+    lo_y, hi_y = ax.get_ylim()
+    for lv, (a, b) in zip(scores.codebook.scale.levels, itertools.pairwise(edges), strict=False):
+        a, b = max(a, lo_y), min(b, hi_y)
+        if b - a < 0.04 * (hi_y - lo_y):
+            continue
+        ax.annotate(f"{lv.value} {lv.label}", xy=(1.0, (a + b) / 2), xycoords=ax.get_yaxis_transform(),
+                    xytext=(3, 0), textcoords="offset points", ha="left", va="center", fontsize=7.5,
+                    color="#4d4d4d", style="italic", annotation_clip=False)  # fmt: skip
 
 
 def plot_measure(
@@ -163,11 +185,12 @@ def plot_measure(
     xmin = start.min() - pd.Timedelta(days=120)
     xmax = end.max() + pd.Timedelta(days=120)
     terms = term_table(scores, ctry)
-    shaded: list[str] = []
+    shaded: tuple[list[str], list[float], tuple[float, list[float]] | None] = ([], [], None)
     if scored is not None and scored[1].mapping == "thresholds" and scored[1].statistic != "change":
         shaded = _cut_bands(ax, scores, scored[1], terms, xmin, xmax)
-    bands = any(not t.startswith("-") for t in shaded)
-    without = [t[1:] for t in shaded if t.startswith("-")]
+    bands = any(not t.startswith("-") for t in shaded[0])
+    edges_drawn = shaded[1]
+    without = [t[1:] for t in shaded[0] if t.startswith("-")]
     styles = country_styles([*scores.units["country"], *ctry])
     gaps = False
     short = False
@@ -190,7 +213,13 @@ def plot_measure(
         ax.plot(x, v, color=st.colour, marker=st.marker, ms=5, lw=1.8, label=c, zorder=3)
     units = list(dict.fromkeys(obs["unit"].astype(str)))
     top = float(obs["value"].max())
-    ax.set_ylim(0, top * 1.28 if top > 0 else 1)
+    upper = top * 1.28 if top > 0 else 1.0
+    if bands:  # show where the next level begins above the data, so that the bands read
+        above = [e for e in edges_drawn if e > top]
+        if above:
+            upper = max(upper, min(above) * 1.15)
+    ax.set_ylim(0, upper)
+    _name_bands(ax, scores, shaded[2])
     ax.set_xlim(mdates.date2num(xmin), mdates.date2num(xmax))
     date_axis(ax, xmin, xmax)
     ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:,.0f}"))

@@ -116,7 +116,7 @@ def plot_profile(
     scores: Scores,
     *,
     cases: Sequence[str] | None = None,
-    kind: ProfileKind = "panels",
+    kind: ProfileKind | None = None,
     reference: bool = True,
     ax: Axes | None = None,
     intervals: bool = True,
@@ -145,7 +145,8 @@ def plot_profile(
     cases
         Case ids to draw, in this order (default: every case).
     kind
-        ``"panels"`` or ``"radar"``.
+        ``"panels"`` or ``"radar"`` (default: the radar when ``ax`` is a polar Axes, else
+        the panels).
     reference
         Draw the median profile of the bundled cases (of every case when there is none).
     ax
@@ -163,6 +164,8 @@ def plot_profile(
         the panels, in the order of the cases).
     """
     scores = check_scores(scores, "plot_profile")
+    if kind is None:  # a polar Axes given: the radar it was made for
+        kind = "radar" if ax is not None and getattr(ax, "name", "") == "polar" else "panels"
     kind = "radar" if _kind(kind, "plot_profile") == "radar" else "panels"
     units, skipped = _drawn(scores, cases, "plot_profile")
     if kind == "radar" and len(units) > MAX_RADAR_CASES:
