@@ -83,7 +83,7 @@ def legend_below(ax: Axes, handles: Sequence[Any], *, note: str | None = None, n
             columnspacing=1.5,
         )
     if note:
-        width_pt = fig.get_figwidth() * 72 * 0.92
+        width_pt = ax.get_window_extent().width * 72.0 / fig.dpi  # centred under the Axes: as wide as they are
         chars = max(int(width_pt / (8 * 0.52)), 40)  # fontsize 8: about 0.52 em per character
         note = "\n".join(w for line in note.split("\n") for w in (textwrap.wrap(line, chars) or [""]))
         ax.annotate(

@@ -66,7 +66,7 @@ def plot_map(
     decoupling gap (``y`` minus ``x`` score: practice minus institutional by default) every
     whole point, each labelled with its gap at its lower end. A case below the diagonal has institutions
     more securitized than its practice, above it the reverse. Each case is drawn in its
-    colour and marker (:func:`~securitization.plot._front.case_styles`), labelled without
+    colour and marker (:func:`~securitization.plot.case_styles`), labelled without
     collisions (:func:`~securitization.plot.layout.place_labels`), with the intervals of
     its dimension scores in the common style when the table has them. Both axes start at
     the lower edge of the band that holds the smallest value drawn (the ticks name the

@@ -49,7 +49,9 @@ def _level(sensitivity: Any, frame: pd.DataFrame) -> tuple[float | None, str]:
         return (float(prob) if prob is not None else None), str(unc.get("varies") or unc.get("method") or "")
     params = getattr(sensitivity, "parameters", None)
     if isinstance(params, dict) and params.get("ci_prob") is not None:
-        factors = ", ".join(str(f).replace("_", " ") for f in params.get("factors", []))
+        words = {"weights": "weights", "item_rule": "item rule", "aggregation": "aggregation",
+                 "leave_out": "a left-out indicator"}  # fmt: skip
+        factors = ", ".join(words.get(str(f), str(f).replace("_", " ")) for f in params.get("factors", []))
         runs = params.get("n_runs")
         what = f"the method: {factors}" if factors else "the method"
         return float(params["ci_prob"]), what + (f" (sensitivity analysis, {runs} runs)" if runs else "")
