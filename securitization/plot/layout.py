@@ -445,13 +445,20 @@ def break_gaps(start: pd.Series, end: pd.Series, mid: pd.Series, values: np.ndar
 
     A gap is a pause between one period's end and the next one's start longer than half
     the typical period (so that missing years or months are not drawn as a straight line).
+    Observations on a day (periods under a week: a count on a date) have no length to
+    compare with: for them a gap is a step between two observations more than one and a
+    half times the typical step.
     """
     x = np.asarray(mdates.date2num(mid), dtype=float)
     if len(x) < 2:
         return x, values
     length = (end - start).dt.days.to_numpy(dtype=float)
     pause = (start.iloc[1:].to_numpy() - end.iloc[:-1].to_numpy()) / np.timedelta64(1, "D")
-    cut = np.flatnonzero(pause > max(float(np.median(length)) / 2, 2.0)) + 1
+    if float(np.median(length)) < 7:
+        step = np.diff(start.to_numpy()) / np.timedelta64(1, "D")
+        cut = np.flatnonzero(step > 1.5 * float(np.median(step))) + 1
+    else:
+        cut = np.flatnonzero(pause > max(float(np.median(length)) / 2, 2.0)) + 1
     return np.insert(x, cut, np.nan), np.insert(values, cut, np.nan)
 
 
