@@ -507,3 +507,16 @@ def test_pack_1d_by_hand():
     assert pack_1d([80, 98], [20, 20], 0, 100, gap=0).tolist() == [70, 90]
     # wider together than the line: spread from the left
     assert pack_1d([0, 0], [60, 60], 0, 100, gap=0).tolist() == [30, 90]
+
+
+def test_break_gaps_of_counts_on_a_day():
+    from securitization.plot.layout import break_gaps
+
+    days = pd.to_datetime(["2013-06-30", "2014-06-30", "2015-06-30", "2017-06-30"])
+    start, end = pd.Series(days), pd.Series(days)
+    x, v = break_gaps(start, end, start, np.arange(4.0))
+    assert np.isnan(v).sum() == 1 and np.isnan(v[3])  # 2016 missing: broken before 2017, not between the others
+    years = pd.Series(pd.to_datetime(["2007-01-01", "2008-01-01", "2010-01-01"]))
+    ends = years + pd.offsets.YearEnd(0)
+    _, v = break_gaps(years, ends, years, np.arange(3.0))
+    assert np.isnan(v).sum() == 1  # a missing calendar year
