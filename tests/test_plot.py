@@ -514,7 +514,7 @@ def test_break_gaps_of_counts_on_a_day():
 
     days = pd.to_datetime(["2013-06-30", "2014-06-30", "2015-06-30", "2017-06-30"])
     start, end = pd.Series(days), pd.Series(days)
-    x, v = break_gaps(start, end, start, np.arange(4.0))
+    _, v = break_gaps(start, end, start, np.arange(4.0))
     assert np.isnan(v).sum() == 1 and np.isnan(v[3])  # 2016 missing: broken before 2017, not between the others
     years = pd.Series(pd.to_datetime(["2007-01-01", "2008-01-01", "2010-01-01"]))
     ends = years + pd.offsets.YearEnd(0)
