@@ -10,6 +10,7 @@ import matplotlib
 
 matplotlib.use("Agg")
 
+import html
 from pathlib import Path
 
 import numpy as np
@@ -115,12 +116,22 @@ def test_write_charts_files_and_index(scores, tmp_path):
     names = [c.name for c in charts]
     assert names[-2:] == ["rank-intervals", "reliability"]
     written = {p.name for p in tmp_path.iterdir()}
-    assert written == {f"{n}.svg" for n in names} | {"index.md"}
+    assert written == {f"{n}.svg" for n in names} | {"index.md", "index.html"}
     index = (tmp_path / "index.md").read_text(encoding="utf-8")
+    page = (tmp_path / "index.html").read_text(encoding="utf-8")
     for c in charts:
         assert f"## {c.title}" in index
         assert c.caption in index
         assert f"({c.name}.svg)" in index
+        # the web page shows every chart with its caption (the image beside it, by a relative link)
+        assert f'<img src="{c.name}.svg"' in page
+        assert html.escape(c.caption, quote=True) in page
+    assert page.startswith("<!DOCTYPE html>") and "default-src 'none'" in page and "<script" not in page
+    # the captions say what the intervals and the rank intervals are
+    caption = {c.name: c.caption for c in charts}
+    assert "90% interval under the sensitivity analysis" in caption["rank-intervals"]
+    assert "α = 0.8 for firm conclusions" in caption["reliability"]
+    assert "Context: not scored" in caption["measure-ice-detention-midnight-pop"]
     svg = (tmp_path / "map.svg").read_text(encoding="utf-8")
     assert "<dc:date>" not in svg
     assert "securitization" in svg  # the creator, no software version
@@ -152,14 +163,15 @@ def test_charts_command_is_deterministic(tables, tmp_path):
         "rank-intervals",
         "reliability",
     }
-    assert set(fa) == {f"{n}.{ext}" for n in expected for ext in ("png", "svg")} | {"index.md"}
+    assert set(fa) == {f"{n}.{ext}" for n in expected for ext in ("png", "svg")} | {"index.md", "index.html"}
     assert fa.keys() == fb.keys()
     for name in fa:
         assert fa[name] == fb[name], f"{name} differs between two runs"
     assert fa["ranking.png"].startswith(b"\x89PNG")
     assert b"Software" not in fa["ranking.png"]
     # the scores carried bootstrap intervals
-    assert "Bars and shaded bands are intervals." in (a / "index.md").read_text(encoding="utf-8")
+    index = (a / "index.md").read_text(encoding="utf-8")
+    assert "Intervals: thick bar: 68% interval; thin line: 90% interval, over the evidence" in index
 
 
 def test_charts_command_invalid_input(tmp_path):

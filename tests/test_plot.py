@@ -134,7 +134,7 @@ def _close_figures():
 
 def texts(ax: Axes) -> list[str]:
     """Every text drawn in the Axes (texts, tick labels, legend)."""
-    out = [" ".join(t.get_text().split()) if "Not drawn" in t.get_text() else t.get_text() for t in ax.texts]
+    out = [" ".join(t.get_text().split()) for t in ax.texts]  # notes are wrapped: one space between words
     out += [t.get_text() for t in ax.get_xticklabels() + ax.get_yticklabels()]
     leg = ax.get_legend()
     if leg is not None:
@@ -173,9 +173,10 @@ def test_every_chart_returns_axes(scores, name, kwargs, intervals):
 def test_measure_returns_axes(scores):
     ax = plot.plot_measure(scores, "ice_detention_midnight_pop")
     assert isinstance(ax, Axes)
-    assert ax.get_title() == "ice_detention_midnight_pop (P-2)"
-    (line,) = ax.get_lines()[-1:]
-    assert len(line.get_xdata()) == 7
+    # the codebook has no rule for this series: context, titled without an indicator
+    assert ax.get_title() == "ice_detention_midnight_pop\ncontext: not scored by the codebook"
+    (line,) = [line for line in ax.get_lines() if len(line.get_xdata()) == 7]
+    assert line.get_marker() == plot.COUNTRY_MARKERS["USA"] and line.get_color() == plot.COUNTRY_COLOURS["USA"]
     # one shaded, labelled term per US case
     assert "US Alpha 2001-2005" in texts(ax)
     assert "US Beta 2005-2009" in texts(ax)
@@ -210,29 +211,62 @@ def test_draws_on_given_axes(scores):
     assert plot.plot_heatmap(scores, ax=b) is b
 
 
-def test_profile_needs_polar_axes(scores):
+def test_profile_radar_needs_polar_axes_and_few_cases(scores):
     _, ax = plt.subplots()
     with pytest.raises(ParameterError, match="polar"):
-        plot.plot_profile(scores, ax=ax)
+        plot.plot_profile(scores, ax=ax, kind="radar", cases=["usa-alpha"])
+    with pytest.raises(ParameterError, match="'kind' parameter"):
+        plot.plot_profile(scores, kind="spider")  # type: ignore[arg-type]
+    many = sz.score(sz.load())
+    with pytest.raises(ParameterError, match="'panels' for more than 3 cases"):
+        plot.plot_profile(many, kind="radar")
+    _, polar = plt.subplots(subplot_kw={"projection": "polar"})
+    with pytest.raises(ParameterError, match="a Cartesian Axes"):
+        plot.plot_profile(scores, ax=polar, kind="panels")
+    # a polar Axes without a kind: the radar it was made for
+    assert plot.plot_profile(scores, ax=polar, cases=["usa-alpha", "usa-beta"]) is polar
+    assert not polar.child_axes and len(polar.get_lines()) > 2
 
 
-def test_profile_marks_missing(scores):
+def panel_texts(ax: Axes) -> list[str]:
+    return [t for p in ax.child_axes for t in [*texts(p), p.get_title()]]
+
+
+def test_profile_is_one_panel_per_case_and_marks_missing(scores):
     ax = plot.plot_profile(scores)
-    labels = texts(ax)
-    assert "Mexico Gamma 2006-2012 (missing: P-1, P-2)" in labels
-    assert any("Not drawn (no indicator score): Mexico Delta 2012-2018" in t for t in labels)
-    # the outline of mex-gamma is not closed through 0 at the missing spokes
-    gamma = next(line for line in ax.get_lines() if line.get_label().startswith("Mexico Gamma"))
-    r = np.asarray(gamma.get_ydata(), dtype=float)
-    assert np.isnan(r).sum() == 2
-    assert not (r == 0).any()
+    titles = [" ".join(p.get_title().split()) for p in ax.child_axes]  # wrapped to the panel's width
+    assert titles == flagged(scores, ["mex-gamma", "usa-alpha", "usa-beta"])
+    assert any("Not drawn (no indicator score): Mexico Delta 2012-2018" in t for t in texts(ax))
+    # mex-gamma's missing practice indicators are marked n/a, never drawn at 0
+    gamma = ax.child_axes[0]
+    assert [t.get_text() for t in gamma.texts] == ["n/a", "n/a"]
+    points = next(line for line in gamma.get_lines() if line.get_linestyle() == "None")
+    r = np.asarray(points.get_ydata(), dtype=float)
+    assert np.isnan(r).sum() == 2 and not (r == 0).any()
+    # each case in its colour and marker, as in every chart
+    styles = plot.case_styles(scores.units)
+    assert points.get_marker() == styles["mex-gamma"].marker and points.get_color() == styles["mex-gamma"].colour
+    # the reference: the median of the cases scored (the fixture has no bundled case)
+    ref, label = plot.profile_reference(scores)
+    assert label == "median of the 3 cases scored"
+    med = scores.indicators.groupby("indicator")["score"].median()
+    assert ref.set_index("indicator")["median"].to_dict() == pytest.approx(med.to_dict())
+    assert label in texts(ax)
 
 
-def test_profile_intervals_shaded(scores):
+def test_profile_intervals_in_the_common_style(scores):
     plain = plot.plot_profile(scores)
-    shaded = plot.plot_profile(with_intervals(scores))
-    assert len(shaded.collections) > len(plain.collections)
-    assert "interval" in texts(shaded)
+    s = with_intervals(scores)
+    drawn = plot.plot_profile(s)
+    assert sum(len(p.get_lines()) for p in drawn.child_axes) > sum(len(p.get_lines()) for p in plain.child_axes)
+    labels = texts(drawn)
+    assert "90% interval" in labels and "68% interval" not in labels  # the fixture has no lo68/hi68
+    assert "interval" not in " ".join(texts(plain))
+    radar = plot.plot_profile(s, kind="radar", cases=["usa-alpha", "usa-beta"])
+    assert radar.name == "polar" and "90% interval" in texts(radar)
+    # whiskers stay inside the rim
+    top = s.codebook.scale.max
+    assert all(np.nanmax(np.asarray(line.get_ydata(), dtype=float)) <= top for line in radar.get_lines())
 
 
 def test_heatmap_missing_is_hatched_not_zero(scores):
@@ -284,9 +318,10 @@ def test_map_places_complete_cases_and_lists_the_others(scores):
     drawn = sum(len(c.get_offsets()) for c in ax.collections if isinstance(c, PathCollection))
     assert drawn == 2  # only the US cases have both dimension scores
     labels = texts(ax)
-    assert "US Alpha 2001-2005" in labels
+    assert "Alpha 2001-2005 (partial evidence)" in labels  # the country word the US cases share left out
     assert any("Mexico Gamma 2006-2012; Mexico Delta 2012-2018" in t for t in labels)
-    assert "equal scores" in labels
+    assert "equal scores (gap 0)" in labels
+    assert "gap +1" in labels and "gap -1" in labels
     assert ax.get_xlabel().startswith("Institutional score")
 
 
@@ -294,8 +329,7 @@ def test_map_labels_do_not_overlap(scores):
     ax = plot.plot_map(scores)
     fig = ax.get_figure()
     fig.canvas.draw()
-    names = set(scores.units["label"])
-    boxes = [t.get_window_extent() for t in ax.texts if t.get_text() in names]
+    boxes = [t.get_window_extent() for t in ax.texts if "2001-2005" in t.get_text() or "2005-2009" in t.get_text()]
     assert len(boxes) == 2
     assert not boxes[0].overlaps(boxes[1])
 
@@ -309,11 +343,21 @@ def test_ranking_orders_by_rank_and_lists_missing(scores):
     ax = plot.plot_ranking(with_intervals(scores))
     ticks = [t.get_text() for t in ax.get_yticklabels()]
     assert ticks[0].startswith("1. US Beta")
-    assert ticks[-1] == "– Mexico Delta 2012-2018"
+    assert ticks[-1] == "– Mexico Delta 2012-2018 (partial evidence)"
     joined = "\n".join(texts(ax))
     assert "missing (coverage 0%)" in joined
     assert "rank 1–2" in joined
     assert "coverage 50%" in joined
+    assert "90% interval" in joined and "rank a–b: the 90% interval of the rank." in joined
+
+
+def test_ranking_highlights_a_case(scores):
+    ax = plot.plot_ranking(with_intervals(scores), highlight="usa-alpha")
+    bold = [t.get_text() for t in ax.get_yticklabels() if t.get_fontweight() == "bold"]
+    assert bold == ["2. US Alpha 2001-2005 (partial evidence)"]
+    assert len(ax.patches) >= 1  # the shaded row
+    with pytest.raises(ParameterError, match="'highlight' parameter"):
+        plot.plot_ranking(scores, highlight="nowhere")
 
 
 def test_cases_selects_and_orders(scores):
@@ -326,12 +370,23 @@ def test_cases_selects_and_orders(scores):
 def test_timeline_items_sized_by_weight_coloured_by_code(scores):
     ax = plot.plot_timeline(scores, countries=["USA"])
     (dots,) = [c for c in ax.collections if isinstance(c, PathCollection)]
-    n_items = scores.items["case"].isin(["usa-alpha", "usa-beta"]).sum()
-    assert len(dots.get_offsets()) == n_items
+    items = scores.items.loc[scores.items["case"].isin(["usa-alpha", "usa-beta"])]
+    whole = items.loc[items["code"] % 1 == 0]
+    assert len(dots.get_offsets()) == len(whole)
     assert sorted(set(dots.get_sizes())) == [28.0, 56.0]
-    codes = scores.items.loc[scores.items["case"].isin(["usa-alpha", "usa-beta"]), "code"]
-    assert sorted(np.asarray(dots.get_array())) == sorted(codes)  # incl. a consolidated 2.5
+    assert sorted(np.asarray(dots.get_array())) == sorted(whole["code"])
+    # a consolidated 2.5 is drawn half in the colour of 2, half in that of 3, as the legend shows
+    halves = [line for line in ax.get_lines() if line.get_fillstyle() == "left"]
+    assert sum(len(line.get_xdata()) for line in halves) == (items["code"] % 1 != 0).sum() == 2
+    viridis = matplotlib.colormaps["viridis"]
+    assert {(line.get_markerfacecolor(), line.get_markerfacecoloralt()) for line in halves} == {
+        (viridis(v / 4), viridis((v + 1) / 4)) for v in (2, 3)
+    }
     assert "0 none" in texts(ax)
+    assert "between two levels\n(e.g. coders' median)" in texts(ax)
+    assert any("three lanes" in t and "no meaning" in t for t in texts(ax))
+    # every term labelled
+    assert {"US Alpha 2001-2005", "US Beta 2005-2009"} <= set(texts(ax))
 
 
 def test_timeline_several_countries(scores):
@@ -343,8 +398,9 @@ def test_timeline_several_countries(scores):
 def test_reliability(scores):
     ax = plot.plot_reliability(reliability_frame(), min_alpha=scores.codebook.min_alpha)
     labels = texts(ax)
-    assert "gate α = 0.667" in labels
+    assert "gate α = 0.667" in labels and "α = 0.8" in labels and "α = 0.8: firm conclusions" in labels
     assert "not enough doubly coded items" in labels
+    assert "interval (level not given)" in labels
     assert "flagged: below the gate" in labels
     assert [t.get_text() for t in ax.get_yticklabels()] == ["I-1", "I-2", "I-3", "P-1", "P-2"]
 
@@ -362,12 +418,13 @@ def test_reliability_without_intervals_or_flags():
 def test_rank_intervals_from_table_and_from_scores(scores):
     ax = plot.plot_rank_intervals(sensitivity_frame())
     assert next(t.get_text() for t in ax.get_yticklabels()) == "US Beta 2005-2009"
-    assert "rank interval" in texts(ax)
+    assert "rank interval (level not given)" in texts(ax)
     assert "no rank (missing score)" in texts(ax)
+    assert "80% rank interval" in texts(plot.plot_rank_intervals(sensitivity_frame(), ci_prob=0.8))
     plain = plot.plot_rank_intervals(sensitivity_frame()[["case", "label", "rank_nominal"]])
-    assert "rank interval" not in texts(plain)
+    assert not any("rank interval" in t for t in texts(plain))
     ax2 = plot.plot_rank_intervals(with_intervals(scores))
-    assert "rank interval" in texts(ax2)
+    assert "rank interval (level not given)" in texts(ax2)  # made-up intervals: no manifest
 
 
 def test_wrong_input_type():
@@ -399,6 +456,67 @@ def test_measure_title_uses_the_series_label(tmp_path) -> None:
 
     s = score(load())
     ax = P.plot_measure(s, "ice_detention_adp")
-    assert ax.get_title() == "ICE detention, average daily population (P-2)"
+    assert ax.get_title() == "ICE detention, average daily population\nscored in P-2 Detention"
     ax = P.plot_measure(s, "ice_detention_adp", title="Custom")
     assert ax.get_title() == "Custom"
+
+
+def test_map_labels_of_the_bundled_cases_and_a_new_one_do_not_collide():
+    """The crowded middle of the map, with a new country's cases added: no two labels overlap,
+    and no label covers another text of the chart (the gap and corner labels)."""
+    import itertools
+    from pathlib import Path
+
+    from matplotlib.text import Text
+
+    aus = Path(__file__).parent / "cases" / "aus"
+    s = sz.score(sz.load([aus], include_bundled=True))
+    ax = plot.plot_map(s)
+    ax.get_figure().canvas.draw()
+    labels = [t for t in ax.texts if t.get_color() != "#8c8c8c" and "gap" not in t.get_text()]
+    names = {" ".join(t.get_text().split()) for t in labels}
+    assert {"Rudd II 2013", "Abbott 2013-2015", "Trump 2025- (ongoing)"} <= names
+    boxes = [Text.get_window_extent(t) for t in labels]  # the text alone, not its leader line
+    assert not [(a, b) for a, b in itertools.combinations(boxes, 2) if a.overlaps(b)]
+
+
+def test_place_labels_reports_no_overlap_and_is_deterministic():
+    from securitization.plot.layout import place_labels
+
+    def placed():
+        _, ax = plt.subplots(figsize=(4, 4))
+        ax.set_xlim(0, 1)
+        ax.set_ylim(0, 1)
+        xs = np.array([0.5, 0.52, 0.48, 0.5, 0.55])
+        ys = np.array([0.5, 0.5, 0.52, 0.47, 0.53])
+        return place_labels(ax, xs, ys, [f"label number {k}" for k in range(5)])
+
+    a, b = placed(), placed()
+    assert a.overlaps() == 0
+    assert np.array_equal(a.boxes, b.boxes)
+
+
+def test_pack_1d_by_hand():
+    from securitization.plot.layout import pack_1d
+
+    # apart already: unchanged
+    assert pack_1d([10, 50], [10, 10], 0, 100, gap=0).tolist() == [10, 50]
+    # two of width 10 wished at 50: centred on 50, side by side
+    assert pack_1d([50, 50], [10, 10], 0, 100, gap=0).tolist() == [45, 55]
+    # pushed off the right end, then merged with a neighbour
+    assert pack_1d([80, 98], [20, 20], 0, 100, gap=0).tolist() == [70, 90]
+    # wider together than the line: spread from the left
+    assert pack_1d([0, 0], [60, 60], 0, 100, gap=0).tolist() == [30, 90]
+
+
+def test_break_gaps_of_counts_on_a_day():
+    from securitization.plot.layout import break_gaps
+
+    days = pd.to_datetime(["2013-06-30", "2014-06-30", "2015-06-30", "2017-06-30"])
+    start, end = pd.Series(days), pd.Series(days)
+    _, v = break_gaps(start, end, start, np.arange(4.0))
+    assert np.isnan(v).sum() == 1 and np.isnan(v[3])  # 2016 missing: broken before 2017, not between the others
+    years = pd.Series(pd.to_datetime(["2007-01-01", "2008-01-01", "2010-01-01"]))
+    ends = years + pd.offsets.YearEnd(0)
+    _, v = break_gaps(years, ends, years, np.arange(3.0))
+    assert np.isnan(v).sum() == 1  # a missing calendar year

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from securitization import score, validate_tables
+from securitization import load, score, validate_tables
 from securitization.cli import main
 from securitization.outputs.report import write_report
 
@@ -34,12 +34,39 @@ def test_report_has_scores_trail_and_charts(tmp_path: Path, cases, evidence, mea
     assert "Synthetic source 2" in md and "FY2002" in md
     assert "bourbeau-2011 v1.2.0" in md
     page = (tmp_path / "aa-one-2001.html").read_text()
-    assert page.startswith("<!DOCTYPE html>") and '<img src="aa-one-2001-profile.png"' in page
+    # self-contained: the images are carried in the page, which may load nothing else
+    assert page.startswith("<!DOCTYPE html>") and page.count('<img src="data:image/png;base64,') == 3
+    assert 'src="aa-one-2001' not in page and "img-src data:;" in page
+    assert "rank 2 of the 3 cases scored together" in md  # never "rank 1 of 1"
     assert "<strong>Overall intensity: 1.96 (moderate)</strong>" in page
     # a case with missing indicators says so
     rep2 = write_report(s, "bb-one-2003", tmp_path, charts=False)
     md2 = next(p for p in rep2.files if p.suffix == ".md").read_text()
     assert "No coded item: the items part is missing." in md2
+
+
+def test_report_alone_is_not_ranked_and_highlights_its_case(tmp_path: Path, cases, evidence, measures) -> None:
+    one = cases.iloc[[0]]
+    s = score(validate_tables(cases=[one], evidence=[evidence.loc[evidence["case"] == one["case"].iloc[0]]]))
+    rep = write_report(s, "aa-one-2001", tmp_path)
+    md = (tmp_path / "aa-one-2001.md").read_text()
+    assert "rank 1 of 1" not in md and "not ranked (the only case scored" in md
+    assert "aa-one-2001-ranking.png" not in {p.name for p in rep.files}  # no ranking of one
+    # beside the bundled cases: ranked among them, the case highlighted in its own picture
+    both = score(load_with_bundled(tmp_path, one, evidence))
+    rep = write_report(both, "aa-one-2001", tmp_path / "b")
+    md = (tmp_path / "b" / "aa-one-2001.md").read_text()
+    n = int(both.overall["score"].notna().sum())
+    assert f"of the {n} cases scored together ({n - 1} of them bundled)" in md
+    assert f"(highlighted) in the overall ranking among the {n} cases scored ({n - 1} bundled)" in md
+
+
+def load_with_bundled(folder: Path, cases, evidence):
+    d = folder / "one"
+    d.mkdir()
+    cases.to_csv(d / "cases.csv", index=False)
+    evidence.loc[evidence["case"].isin(cases["case"])].to_csv(d / "evidence.csv", index=False)
+    return load([d], include_bundled=True)
 
 
 def test_report_rejects_unknown_case(tmp_path: Path, cases, evidence) -> None:

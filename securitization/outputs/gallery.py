@@ -3,7 +3,9 @@
 :func:`write_charts` draws each chart of :mod:`securitization.plot` on its own figure
 (the non-interactive Agg canvas; pyplot is not used, no window opens, matplotlib's global
 settings are left as they were), writes it as PNG and SVG under a stable file name and
-writes ``index.md``, a Markdown page that lists the charts with their captions.
+writes ``index.md``, a Markdown page that lists the charts with their captions, and
+``index.html``, the same as a web page that shows every chart (the PNG files beside it,
+by relative links: the page is as small as a page, and moves with its folder).
 
 Stable names (``<slug>`` is lower case, with ``-`` for anything but letters and digits):
 
@@ -13,10 +15,10 @@ file stem               chart
 ``ranking``             overall ranking with intervals, bands shaded
 ``heatmap``             cases x indicators with bands and coverage
 ``map``                 institutional against practice score (the securitization map)
-``profile``             indicator profiles of every case with a score (radar)
+``profile``             indicator profiles of every case with a score (a panel per case)
 ``profile-<country>``   indicator profiles of one country's cases (several countries only)
 ``timeline-<country>``  the evidence items of one country's cases
-``measure-<measure>``   one measure over time (measures with two or more observations)
+``measure-<measure>``   one measure over time (scored with its cut-points, or context)
 ``rank-intervals``      rank intervals (with a sensitivity table, or bootstrap ranks)
 ``reliability``         inter-coder agreement per indicator (with a reliability table)
 ======================  ==============================================================
@@ -42,7 +44,7 @@ from ..errors import ParameterError
 from ..files import OutputFolder, atomic_write_bytes, atomic_write_text
 from ..progress import progress
 from ..scoring import Scores
-from ..text import md_text
+from ..text import html_text, md_text
 from .render import ImageFormat, check_dpi, render
 
 if TYPE_CHECKING:
@@ -130,16 +132,17 @@ def chart_specs(
     units = scores.units
     all_countries = list(dict.fromkeys(units["country"]))
     countries = all_countries[:MAX_COUNTRY_CHARTS]  # per-country charts: a bounded gallery
-    has_iv = "lo" in scores.overall.columns
-    iv_text = " Bars and shaded bands are intervals." if has_iv else " (No intervals: the scores carry none.)"
+    spec = plot.interval_spec(scores, scores.overall)
+    iv_text = f" Intervals: {spec.text()}." if spec.any else " (No intervals: the scores carry none.)"
     specs = [
         ChartSpec(
             name="ranking",
             title="Overall securitization ranking",
             caption=(
                 f"Overall securitization score of each case on the {cb.scale.min}-{cb.scale.max} scale "
-                f"(codebook {cb.label}), most securitized first; the bands of the scale are shaded. "
-                "Cases without an overall score are listed as missing with their coverage." + iv_text
+                f"(codebook {cb.label}), most securitized first, in each case's colour and marker; the bands "
+                "of the scale are shaded. Cases without an overall score are listed as missing with their "
+                "coverage." + iv_text
             ),
             draw=partial(plot.plot_ranking, scores),
             figsize=plot.ranking_size(scores),
@@ -151,6 +154,7 @@ def chart_specs(
                 "Score and band of every case on every indicator, dimension and overall; aggregates "
                 "computed from part of their inputs show their coverage. Hatched cells are missing "
                 "(no evidence), never counted as 0."
+                + (f" [lo, hi]: the {round(spec.prob * 100)}% interval over {spec.varies}." if spec.thin else "")
             ),
             draw=partial(plot.plot_heatmap, scores),
             figsize=plot.heatmap_size(scores),
@@ -164,21 +168,29 @@ def chart_specs(
                 title=f"Securitization map: {x} against {y}",
                 caption=(
                     f"{x.capitalize()} score against {y} score per case. Below the dashed diagonal, "
-                    f"{x} is more securitized than {y}: the gap between law and practice stands out." + iv_text
+                    f"{x} is more securitized than {y}; the dotted lines mark the gap ({y} minus {x}) "
+                    "every whole point." + iv_text
                 ),
                 draw=partial(plot.plot_map, scores),
                 figsize=plot.map_size(scores),
             )
         )
+    ref = (
+        "the median of the bundled cases"
+        if scores.units["case"].isin(plot.BUNDLED_CASES).any()
+        else ("the median of the cases scored")
+    )
+    profile_caption = (
+        f"Indicator profile of every case with a score, one panel per case (scale {cb.scale.min}-"
+        f"{cb.scale.max}); the dashed grey steps are {ref}; n/a marks a missing indicator." + iv_text
+    )
     specs.append(
         ChartSpec(
             name="profile",
             title="Indicator profiles",
-            caption="Indicator profile of every case with a score (radar; centre = "
-            f"{cb.scale.min}, rim = {cb.scale.max}). A gap in an outline is a missing indicator.",
+            caption=profile_caption,
             draw=partial(plot.plot_profile, scores),
             figsize=plot.profile_size(scores),
-            polar=True,
         )
     )
     if len(all_countries) > 1:
@@ -188,10 +200,10 @@ def chart_specs(
                 ChartSpec(
                     name=f"profile-{_slug(c)}",
                     title=f"Indicator profiles: {c}",
-                    caption=f"Indicator profiles of the cases of {c} (radar). A gap is a missing indicator.",
+                    caption=f"Indicator profiles of the cases of {c}, one panel per case; the dashed grey steps "
+                    f"are {ref}; n/a marks a missing indicator." + iv_text,
                     draw=partial(plot.plot_profile, scores, cases=cases, title=f"Indicator profiles: {c}"),
                     figsize=plot.profile_size(scores, cases=cases),
-                    polar=True,
                 )
             )
     for c in countries:
@@ -204,7 +216,9 @@ def chart_specs(
                 title=f"Evidence timeline: {c}",
                 caption=(
                     f"The {n_items} coded evidence items of {c} by date and indicator, sized by weight and "
-                    "coloured by their code; each case's term is shaded."
+                    "coloured by their code (half in each colour: a code between two levels); each case's "
+                    "term is shaded and labelled. The three lanes of an indicator only keep items on nearby "
+                    "dates apart."
                 ),
                 draw=partial(plot.plot_timeline, scores, countries=[c], title=f"Evidence timeline: {c}"),
                 figsize=plot.timeline_size(scores, countries=[c]),
@@ -212,16 +226,24 @@ def chart_specs(
         )
     counts = scores.observations.drop_duplicates(["country", "measure", "period"]).groupby("measure").size()
     for measure in plot.available_measures(scores):
-        if counts.get(measure, 0) < 2:
+        n_obs = int(counts.get(measure, 0))
+        if not n_obs:
             continue
-        used = measure in set(scores.measures["measure"])
+        rule = plot.measure_rule(scores, measure)
+        what = (
+            f"Scored in {rule[0]} by the codebook"
+            + ("; its cut-points shaded as bands in each term." if rule[1].mapping == "thresholds" else ".")
+            if rule is not None
+            else "Context: not scored by the codebook's rules."
+        )
         specs.append(
             ChartSpec(
                 name=f"measure-{_slug(measure)}",
-                title=f"Measure: {measure}",
+                title=f"Measure: {measure}" + ("" if rule is not None else " (context)"),
                 caption=(
-                    f"{measure} over time ({int(counts[measure])} observations), each administration's term "
-                    "shaded. " + ("Used in scoring." if used else "Context: not used by the codebook's rules.")
+                    f"{measure} over time ({n_obs} observation{'s' if n_obs != 1 else ''}), each "
+                    f"administration's term marked. {what}"
+                    + (f" {plot.SHORT_SERIES} or fewer observations: drawn as points." if n_obs <= 3 else "")
                 ),
                 draw=partial(plot.plot_measure, scores, measure),
                 figsize=plot.measure_size(scores, measure),
@@ -233,8 +255,12 @@ def chart_specs(
             ChartSpec(
                 name="rank-intervals",
                 title="Rank intervals" + (" under the sensitivity analysis" if sensitivity is not None else ""),
-                caption="Rank of each case (1 = most securitized) with its interval"
-                + (" under the sensitivity analysis." if sensitivity is not None else " from the bootstrap."),
+                caption="Rank of each case (1 = most securitized): nominal, median and "
+                + (
+                    f"{_pct(sensitivity, scores)} interval under the sensitivity analysis (the method varied)."
+                    if sensitivity is not None
+                    else f"{_pct(None, scores)} interval over {spec.varies}."
+                ),
                 draw=partial(
                     plot.plot_rank_intervals,
                     source,
@@ -250,13 +276,31 @@ def chart_specs(
             ChartSpec(
                 name="reliability",
                 title="Coder reliability per indicator",
-                caption=f"Krippendorff's alpha per indicator against the gate α = {gate:g}; flagged indicators "
-                "are below it.",
+                caption=f"Krippendorff's alpha per indicator against the gate α = {gate:g} (flagged indicators "
+                f"are below it) and the conventional threshold α = {plot.FIRM_ALPHA:g} for firm conclusions, with "
+                "the doubly coded items behind each alpha"
+                + (f" and its {_pct(reliability, scores)} bootstrap interval." if _has_iv(reliability) else "."),
                 draw=partial(plot.plot_reliability, reliability, min_alpha=gate),
                 figsize=plot.reliability_size(reliability),
             )
         )
     return _unique_names(specs)
+
+
+def _pct(result: Any, scores: Scores) -> str:
+    """The interval level of a result (its ``ci_prob`` or ``parameters["ci_prob"]``), else of the scores."""
+    prob = getattr(result, "ci_prob", None)
+    params = getattr(result, "parameters", None)
+    if prob is None and isinstance(params, dict):
+        prob = params.get("ci_prob")
+    if prob is None:
+        prob = (scores.manifest.get("uncertainty", {}) or {}).get("ci_prob", 0.9)
+    return f"{round(float(prob) * 100)}%"
+
+
+def _has_iv(table: Any) -> bool:
+    frame = table.to_frame() if hasattr(table, "to_frame") else table
+    return isinstance(frame, pd.DataFrame) and {"lo", "hi"} <= set(frame.columns)
 
 
 def write_charts(
@@ -313,12 +357,14 @@ def write_charts(
         (spec.name, fmt): folder.path(f"{spec.name}.{fmt}") for spec in specs for fmt in formats
     }
     index = folder.path("index.md")
+    page = folder.path("index.html")
     charts = []
     for spec in progress(specs, desc="charts", unit="chart"):
         images = render(spec.draw, spec.figsize, formats=formats, dpi=dpi, polar=spec.polar)
         files = [atomic_write_bytes(targets[spec.name, fmt], data) for fmt, data in images.items()]
         charts.append(Chart(name=spec.name, title=spec.title, caption=spec.caption, files=tuple(files)))
     atomic_write_text(index, _index(scores, charts))
+    atomic_write_text(page, _index_html(scores, charts))
     return charts
 
 
@@ -353,3 +399,49 @@ def _index(scores: Scores, charts: Sequence[Chart]) -> str:
         lines += ["", f'<a id="{_slug(c.name)}"></a>', "", f"## {md_text(c.title)}", "", md_text(c.caption), ""]
         lines.append(f"![{md_text(c.title)}]({first.name})")
     return "\n".join(lines) + "\n"
+
+
+#: The policy of the gallery page: no script, no request but for the images beside it.
+GALLERY_CSP = "default-src 'none'; img-src 'self' file: data:; style-src 'unsafe-inline'"
+
+
+def _index_html(scores: Scores, charts: Sequence[Chart]) -> str:
+    """The gallery as a web page: every chart (the PNG beside it, by a relative link) with its caption.
+
+    Inert: every text from the data is escaped (:func:`~securitization.text.html_text`), the
+    page carries no script and its policy allows none.
+    """
+    cb = scores.codebook
+    labels = scores.overall["label"].astype(str).drop_duplicates()
+    cases = ", ".join(labels[:40]) + (f" and {len(labels) - 40} more" if len(labels) > 40 else "")
+    out = [
+        "<!DOCTYPE html>",
+        '<html lang="en">',
+        "<head>",
+        '<meta charset="utf-8">',
+        f'<meta http-equiv="Content-Security-Policy" content="{GALLERY_CSP}">',
+        "<title>Securitization charts</title>",
+        "<style>body{font-family:system-ui,sans-serif;max-width:72rem;margin:2rem auto;padding:0 1rem;"
+        "line-height:1.45}img{max-width:100%;height:auto;border:1px solid #eee}figure{margin:0 0 2.5rem}"
+        "figcaption{color:#333;margin-top:0.4rem}nav li{margin:0.1rem 0}</style>",
+        "</head>",
+        "<body>",
+        "<h1>Securitization charts</h1>",
+        f"<p>Codebook {html_text(cb.label)}; scores by {html_text(scores.by)}; cases: {html_text(cases)}. "
+        "The same inputs give the same files. Each image links to its files (PNG, SVG, PDF) beside this page.</p>",
+        "<nav><ol>",
+    ]
+    out += [f'<li><a href="#{_slug(c.name)}">{html_text(c.title)}</a></li>' for c in charts]
+    out.append("</ol></nav>")
+    for c in charts:
+        first = next((p for p in c.files if p.suffix == ".png"), c.files[0])
+        links = " · ".join(f'<a href="{html_text(p.name)}">{html_text(p.suffix[1:].upper())}</a>' for p in c.files)
+        out += [
+            f'<section id="{_slug(c.name)}">',
+            f"<h2>{html_text(c.title)}</h2>",
+            f'<figure><img src="{html_text(first.name)}" alt="{html_text(c.title)}" loading="lazy">',
+            f"<figcaption>{html_text(c.caption)} ({links})</figcaption></figure>",
+            "</section>",
+        ]
+    out += ["</body>", "</html>", ""]
+    return "\n".join(out)

@@ -1,7 +1,8 @@
 """A report per case: scores with intervals, charts, and the evidence trail of every indicator.
 
-:func:`write_report` writes ``<case>.md`` and ``<case>.html`` (self-contained but for the
-chart images beside them) so that a reviewer can check each number: every indicator's
+:func:`write_report` writes ``<case>.md`` (its chart images beside it) and ``<case>.html``
+(self-contained: the same images carried in the page as data URIs, no script, a policy
+that allows no request) so that a reviewer can check each number: every indicator's
 items with their codes (each coder's), weights, shares, sources and links, and the
 measures behind it. Both documents are rendered from one list of blocks, so they say the
 same thing.
@@ -9,6 +10,7 @@ same thing.
 
 from __future__ import annotations
 
+import base64
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -84,6 +86,19 @@ def _interval(row: pd.Series) -> str:
     return "—"
 
 
+def _rank_text(scores: Scores, ov: pd.Series) -> str:
+    """The case's rank, and among what: never "rank 1 of 1"."""
+    scored = scores.overall.loc[scores.overall["score"].notna(), "case"]
+    n = int(scored.nunique())
+    if pd.isna(ov["rank"]):
+        return "not ranked (no overall score)"
+    if n <= 1:
+        return "not ranked (the only case scored: score it beside the bundled cases to rank it among them)"
+    bundled = int(scored.isin(plot.BUNDLED_CASES).sum())
+    among = f"the {n} cases scored together" + (f" ({bundled} of them bundled)" if bundled else "")
+    return f"rank {int(ov['rank'])} of {among}"
+
+
 def _blocks(scores: Scores, case: str, images: dict[str, str]) -> list[Block]:
     cb = scores.codebook
     unit = scores.units.loc[scores.units["case"] == case].iloc[0]
@@ -114,7 +129,7 @@ def _blocks(scores: Scores, case: str, images: dict[str, str]) -> list[Block]:
             else " The dated evidence of this term stops well before its end: its scores may not describe all of it."
         )
     blocks.append(("p", facts))
-    rank_txt = f"rank {ov['rank']} of {scores.overall['score'].notna().sum()}" if pd.notna(ov["rank"]) else "not ranked"
+    rank_txt = _rank_text(scores, ov)
     blocks.append(
         (
             "p",
@@ -298,13 +313,19 @@ def _to_markdown(blocks: Sequence[Block]) -> str:
     return "\n".join(out)
 
 
-def _to_html(blocks: Sequence[Block], title: str) -> str:
+#: The policy of a report page: no script, no request; its images are carried in it.
+REPORT_CSP = "default-src 'none'; img-src data:; style-src 'unsafe-inline'"
+
+
+def _to_html(blocks: Sequence[Block], title: str, embedded: dict[str, str] | None = None) -> str:
+    """The report as one self-contained page: ``embedded`` maps an image's file name to its data URI."""
+    embedded = embedded or {}
     out = [
         "<!DOCTYPE html>",
         '<html lang="en">',
         "<head>",
         '<meta charset="utf-8">',
-        "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; img-src * data:; style-src 'unsafe-inline'\">",
+        f'<meta http-equiv="Content-Security-Policy" content="{REPORT_CSP}">',
         f"<title>{html_text(title)}</title>",
         "<style>body{font-family:system-ui,sans-serif;max-width:72rem;margin:2rem auto;padding:0 1rem;line-height:1.45}"
         "table{border-collapse:collapse;margin:0.5rem 0 1.2rem;font-size:0.9rem}"
@@ -320,8 +341,9 @@ def _to_html(blocks: Sequence[Block], title: str) -> str:
             out.append(f"<p>{_html_inline(payload)}</p>")
         elif kind == "img":
             caption, name = cast(tuple[str, str], payload)
+            src = embedded.get(name, name)
             out.append(
-                f'<figure><img src="{html_text(name)}" alt="{html_text(caption)}">'
+                f'<figure><img src="{html_text(src)}" alt="{html_text(caption)}">'
                 f"<figcaption>{html_text(caption)}</figcaption></figure>"
             )
         elif kind == "table":
@@ -351,7 +373,11 @@ def write_report(
         The output folder (created if needed); files are written atomically, only inside
         it, and never over an input file.
     charts
-        Draw the case's indicator profile, its evidence timeline and the ranking.
+        Draw the case's indicator profile (beside the median of the bundled cases, or of
+        the cases scored), its evidence timeline and, when more than one case has a
+        score, the ranking with the case highlighted among them. Score the case beside
+        the bundled cases (``load(..., include_bundled=True)``, ``--compare-bundled``) to
+        see it among them.
     protect
         More files never to write over (the scores' input files always are).
     """
@@ -367,36 +393,42 @@ def write_report(
         for kind in (".md", ".html", "-trail.csv", "-profile.png", "-timeline.png", "-ranking.png")
     }
     images: dict[str, str] = {}
+    embedded: dict[str, str] = {}
     written: list[Path] = []
     if charts:
         label = str(scores.units.loc[scores.units["case"] == case, "label"].iloc[0])
+        n_scored = int(scores.overall["score"].notna().sum())
+        bundled = int(scores.overall.loc[scores.overall["score"].notna(), "case"].isin(plot.BUNDLED_CASES).sum())
         drawn = [
             (
-                f"{label}: indicator profile",
+                f"{label}: indicator profile (dashed: the median of the "
+                + ("bundled cases)" if bundled else "cases scored)"),
                 "-profile.png",
-                partial(plot.plot_profile, scores, cases=[case]),
+                partial(plot.plot_profile, scores, cases=[case], title=f"Indicator profile: {label}"),
                 plot.profile_size(scores, cases=[case]),
-                True,
             ),
             (
                 f"{label}: evidence timeline",
                 "-timeline.png",
                 partial(plot.plot_timeline, scores, cases=[case]),
                 plot.timeline_size(scores, cases=[case]),
-                False,
-            ),
-            (
-                "All cases: overall ranking",
-                "-ranking.png",
-                partial(plot.plot_ranking, scores),
-                plot.ranking_size(scores),
-                False,
             ),
         ]
-        for caption, kind, draw, size, polar in drawn:
-            png = render(draw, size, formats=("png",), dpi=120, polar=polar)["png"]
+        if n_scored > 1 and pd.notna(scores.overall.loc[scores.overall["case"] == case, "score"].iloc[0]):
+            among = f"among the {n_scored} cases scored" + (f" ({bundled} bundled)" if bundled else "")
+            drawn.append(
+                (
+                    f"{label} (highlighted) in the overall ranking {among}",
+                    "-ranking.png",
+                    partial(plot.plot_ranking, scores, highlight=case),
+                    plot.ranking_size(scores),
+                )
+            )
+        for caption, kind, draw, size in drawn:
+            png = render(draw, size, formats=("png",), dpi=120)["png"]
             written.append(atomic_write_bytes(targets[kind], png))
             images[caption] = targets[kind].name
+            embedded[targets[kind].name] = "data:image/png;base64," + base64.b64encode(png).decode("ascii")
     trail = pd.concat(
         [scores.explain(case, ind.code).items.assign(indicator=ind.code) for ind in scores.codebook.indicators]
     )
@@ -405,5 +437,5 @@ def write_report(
     blocks = _blocks(scores, case, images)
     title = str(blocks[0][1])
     written.append(atomic_write_text(targets[".md"], _to_markdown(blocks)))
-    written.append(atomic_write_text(targets[".html"], _to_html(blocks, title)))
+    written.append(atomic_write_text(targets[".html"], _to_html(blocks, title, embedded)))
     return Report(case=case, files=tuple(written))

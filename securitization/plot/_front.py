@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
+import hashlib
 import textwrap
 from collections.abc import Iterable, Sequence
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
 import matplotlib as mpl
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
-from matplotlib.colors import Colormap, Normalize
+from matplotlib.colors import Colormap, Normalize, to_hex, to_rgba
+from matplotlib.lines import Line2D
 
 from ..errors import ParameterError
 from ..scoring import Scores
@@ -23,8 +25,12 @@ if TYPE_CHECKING:
 
 
 __all__ = [
+    "BUNDLED_CASES",
+    "BUNDLED_COUNTRIES",
     "CASE_COLOURS",
     "CODE_CMAP",
+    "COUNTRY_COLOURS",
+    "COUNTRY_MARKERS",
     "GREY",
     "LINESTYLES",
     "MARKERS",
@@ -33,21 +39,32 @@ __all__ = [
     "OKABE_ITO",
     "SCORE_CMAP",
     "TEXT_COLUMNS",
+    "THICK",
+    "THIN",
+    "IntervalSpec",
+    "Style",
     "as_frame",
     "band_edges",
+    "case_styles",
     "check_scores",
     "colormap",
     "country_styles",
+    "draw_interval",
     "figure_of",
     "fmt_score",
     "for_display",
+    "interval_handles",
+    "interval_spec",
     "level_ticks",
     "missing_note",
     "new_axes",
     "require_columns",
     "select_units",
+    "short_labels",
+    "stable_hash",
     "status_labels",
     "text_colour",
+    "text_shade",
 ]
 
 
@@ -181,16 +198,6 @@ def select_units(scores: Scores, cases: Sequence[str] | None, caller: str) -> pd
     return sel.iloc[np.argsort([order[c] for c in sel["case"]], kind="stable")]
 
 
-def country_styles(countries: Iterable[str]) -> dict[str, tuple[str, str]]:
-    """Colour and marker per country, in order of first appearance."""
-    out: dict[str, tuple[str, str]] = {}
-    for c in countries:
-        if c not in out:
-            i = len(out)
-            out[c] = (OKABE_ITO[i % len(OKABE_ITO)], MARKERS[i % len(MARKERS)])
-    return out
-
-
 def band_edges(scores: Scores) -> list[tuple[float, float, str]]:
     """The bands of the scale as (low, high, label): level v covers [v - 0.5, v + 0.5)."""
     scale = scores.codebook.scale
@@ -247,3 +254,207 @@ def text_colour(cmap: Colormap, norm: Normalize, value: float) -> str:
 def colormap(name: str, n: int | None = None) -> Colormap:
     cmap = mpl.colormaps[name]
     return cmap.resampled(n) if n else cmap
+
+
+# --- identity: a country's colour and marker, a case's marker, the same in every chart ----------
+
+#: The colour of each country of the bundled cases (Okabe-Ito), fixed.
+COUNTRY_COLOURS: dict[str, str] = {"GBR": "#0072B2", "ITA": "#D55E00", "MEX": "#009E73", "USA": "#E69F00"}
+
+#: The marker of each country of the bundled cases, fixed (used where a country, not a case,
+#: is drawn: the measure series).
+COUNTRY_MARKERS: dict[str, str] = {"GBR": "o", "ITA": "s", "MEX": "^", "USA": "D"}
+
+_BUNDLED: dict[str, tuple[str, ...]] = {
+    "GBR": ("gbr-blair-1997", "gbr-brown-2007", "gbr-cameron-2010", "gbr-may-2016", "gbr-johnson-2019",
+            "gbr-sunak-2022", "gbr-starmer-2024"),
+    "ITA": ("ita-berlusconi-2008", "ita-renzi-2014", "ita-gentiloni-2016", "ita-conte-2018", "ita-conte-2019",
+            "ita-draghi-2021", "ita-meloni-2022"),
+    "MEX": ("mex-pena-nieto-2012", "mex-amlo-2018"),
+    "USA": ("us-clinton-1993", "us-bush-2001", "us-obama-2009", "us-trump-2017", "us-biden-2021", "us-trump-2025"),
+}  # fmt: skip
+
+#: The marker of each bundled case, fixed: the cases of a country in the order of their
+#: start, through :data:`MARKERS`.
+BUNDLED_CASES: dict[str, str] = {case: MARKERS[i] for cases in _BUNDLED.values() for i, case in enumerate(cases)}
+
+#: The country of each bundled case.
+BUNDLED_COUNTRIES: dict[str, str] = {case: c for c, cases in _BUNDLED.items() for case in cases}
+
+
+@dataclass(frozen=True, kw_only=True)
+class Style:
+    """How a case or a country is drawn: its colour and marker."""
+
+    colour: str
+    marker: str
+
+
+def stable_hash(text: str) -> int:
+    """A hash of a text that is the same in every run and on every machine (SHA-256)."""
+    return int.from_bytes(hashlib.sha256(text.encode("utf-8")).digest()[:8], "big")
+
+
+def _slot(key: str, options: Sequence[str], taken: set[str]) -> str:
+    """The option a new key hashes to, or the next one (cyclically) not taken yet."""
+    start = stable_hash(key) % len(options)
+    for k in range(len(options)):
+        option = options[(start + k) % len(options)]
+        if option not in taken:
+            return option
+    return options[start]  # every option taken: the hashed one
+
+
+def country_styles(countries: Iterable[str]) -> dict[str, Style]:
+    """The colour and marker of each country, the same in every chart and run.
+
+    The countries of the bundled cases have a fixed colour and marker
+    (:data:`COUNTRY_COLOURS`, :data:`COUNTRY_MARKERS`). Another country hashes its ISO code
+    (:func:`stable_hash`) into the line colours of :data:`OKABE_ITO` and into
+    :data:`MARKERS`; when the colour (or marker) is already taken by a country given here,
+    it takes the next free one, new countries in alphabetical order. A country's style
+    thus depends only on its code, unless it collides with another country drawn with it.
+    """
+    given = list(dict.fromkeys(str(c) for c in countries))
+    colours = {c: COUNTRY_COLOURS[c] for c in given if c in COUNTRY_COLOURS}
+    markers = {c: COUNTRY_MARKERS[c] for c in given if c in COUNTRY_MARKERS}
+    for c in sorted(c for c in given if c not in COUNTRY_COLOURS):
+        colours[c] = _slot(c, CASE_COLOURS, set(colours.values()))
+        markers[c] = _slot(c, MARKERS, set(markers.values()))
+    return {c: Style(colour=colours[c], marker=markers[c]) for c in given}
+
+
+def case_styles(units: pd.DataFrame) -> dict[str, Style]:
+    """The colour and marker of each case of ``units`` (columns ``case, country``).
+
+    A case has its country's colour (:func:`country_styles`) and a marker of its own: the
+    bundled cases a fixed one (:data:`BUNDLED_CASES`), another case the marker its id
+    hashes to (:func:`stable_hash` into :data:`MARKERS`), or, when a case of the same
+    country given here already has it, the next free one (new cases in alphabetical order).
+    Pass every case a chart draws (not only the visible subset) for the same result in
+    every chart of a figure.
+    """
+    pairs = units[["case", "country"]].drop_duplicates("case")
+    countries = country_styles(pairs["country"])
+    country_of = dict(zip(pairs["case"].astype(str), pairs["country"].astype(str), strict=True))
+    markers = {c: BUNDLED_CASES[c] for c in country_of if c in BUNDLED_CASES}
+    for case in sorted(c for c in country_of if c not in BUNDLED_CASES):
+        taken = {m for c, m in markers.items() if country_of[c] == country_of[case]}
+        markers[case] = _slot(case, MARKERS, taken)
+    return {c: Style(colour=countries[country_of[c]].colour, marker=markers[c]) for c in country_of}
+
+
+# --- intervals: one style everywhere ------------------------------------------------------------
+
+#: The interval style: a thick bar for the 68% interval, a thin line for the ``ci_prob`` one.
+THICK, THIN = 3.4, 1.1
+
+
+@dataclass(frozen=True, kw_only=True)
+class IntervalSpec:
+    """Which interval columns a table carries and how to name them in a legend or caption."""
+
+    thin: tuple[str, str] | None  # the ci_prob interval (lo, hi)
+    thick: tuple[str, str] | None  # the 68% interval (lo68, hi68)
+    prob: float  # of the thin interval
+    varies: str
+
+    @property
+    def any(self) -> bool:
+        return self.thin is not None or self.thick is not None
+
+    def text(self) -> str:
+        """The legend or caption text: the levels drawn and what they vary."""
+        parts = []
+        if self.thick:
+            parts.append("thick bar: 68% interval")
+        if self.thin:
+            parts.append(f"thin line: {_pct(self.prob)} interval")
+        return "; ".join(parts) + f", over {self.varies}" if parts else ""
+
+
+def _pct(p: float) -> str:
+    return f"{round(p * 100)}%"
+
+
+def interval_spec(scores: Scores, table: pd.DataFrame, *, prefix: str = "") -> IntervalSpec:
+    """The intervals a table of ``scores`` carries (``lo, hi`` and ``lo68, hi68``), and their labels.
+
+    The level is ``manifest["uncertainty"]["ci_prob"]`` and what it varies
+    ``manifest["uncertainty"]["varies"]`` (``joint_uncertainty`` for ``prefix="joint_"``).
+    """
+    cols = set(table.columns)
+    key = "uncertainty" if not prefix else prefix.rstrip("_") + "_uncertainty"
+    unc = scores.manifest.get(key, {}) or {}
+    thin = (f"{prefix}lo", f"{prefix}hi") if {f"{prefix}lo", f"{prefix}hi"} <= cols else None
+    thick = (f"{prefix}lo68", f"{prefix}hi68") if {f"{prefix}lo68", f"{prefix}hi68"} <= cols else None
+    prob = float(unc.get("ci_prob", 0.9))
+    varies = str(unc.get("varies") or unc.get("method") or "the evidence")
+    return IntervalSpec(thin=thin, thick=thick, prob=prob, varies=varies)
+
+
+def draw_interval(
+    ax: Axes,
+    at: float,
+    thin: tuple[float, float] | None,
+    thick: tuple[float, float] | None,
+    colour: str,
+    *,
+    vertical: bool = False,
+    zorder: float = 2,
+    transform: Any = None,
+    fade: float = 1.0,
+) -> None:
+    """One interval in the common style at position ``at``: a thin line and a thick bar.
+
+    ``thin`` and ``thick`` are (low, high) pairs (or None); ``fade`` scales the opacity.
+    """
+    kw: dict[str, Any] = {"color": colour, "solid_capstyle": "butt", "zorder": zorder}
+    if transform is not None:
+        kw["transform"] = transform
+    for pair, lw, alpha in ((thin, THIN, 0.9), (thick, THICK, 0.5)):
+        if pair is None or not (np.isfinite(pair[0]) and np.isfinite(pair[1])):
+            continue
+        xs, ys = (pair, (at, at)) if not vertical else ((at, at), pair)
+        ax.plot(xs, ys, lw=lw, alpha=alpha * fade, **kw)
+
+
+def interval_handles(spec: IntervalSpec, colour: str = "#595959") -> list[Any]:
+    """Legend entries of the interval style (none when the table carries no interval)."""
+    out: list[Any] = []
+    if spec.thick:
+        out.append(Line2D([], [], color=colour, lw=THICK, alpha=0.5, solid_capstyle="butt", label="68% interval"))
+    if spec.thin:
+        out.append(Line2D([], [], color=colour, lw=THIN, alpha=0.9, label=f"{_pct(spec.prob)} interval"))
+    return out
+
+
+def short_labels(units: pd.DataFrame) -> list[str]:
+    """The units' labels without the first word when every case of that country starts with it.
+
+    ``"UK Blair 1997-2007"`` becomes ``"Blair 1997-2007"`` when every UK case drawn starts
+    with ``"UK "`` (the chart shows the country by colour); a country drawn with one case
+    keeps its whole label.
+    """
+    labels = units["label"].astype(str).tolist()
+    country = units["country"].astype(str).tolist()
+    firsts: dict[str, set[str]] = {}
+    counts: dict[str, int] = {}
+    for lab, c in zip(labels, country, strict=True):
+        firsts.setdefault(c, set()).add(lab.split(" ", 1)[0] if " " in lab else "")
+        counts[c] = counts.get(c, 0) + 1
+    out = []
+    for lab, c in zip(labels, country, strict=True):
+        shared = firsts[c] if len(firsts[c]) == 1 else set()
+        word = next(iter(shared), "")
+        out.append(lab[len(word) + 1 :] if word and counts[c] > 1 else lab)
+    return out
+
+
+def text_shade(colour: str, factor: float = 0.72) -> str:
+    """A darker shade of a colour, for text in that colour on white (orange and sky blue are too light)."""
+    r, g, b, _ = to_rgba(colour)
+    lum = 0.2126 * r + 0.7152 * g + 0.0722 * b
+    if lum < 0.45:
+        return to_hex((r, g, b))
+    return to_hex((r * factor, g * factor, b * factor))

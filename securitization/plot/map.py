@@ -1,4 +1,4 @@
-"""The securitization map: institutional against practice score per case."""
+"""The securitization map: institutional against practice score per case, the decoupling gap marked."""
 
 from __future__ import annotations
 
@@ -14,7 +14,21 @@ from ..text import plot_text
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
-from ._front import band_edges, check_scores, country_styles, level_ticks, missing_note, new_axes, select_units
+from ._front import (
+    band_edges,
+    case_styles,
+    check_scores,
+    draw_interval,
+    interval_handles,
+    interval_spec,
+    level_ticks,
+    missing_note,
+    new_axes,
+    select_units,
+    short_labels,
+    status_labels,
+    text_shade,
+)
 from .layout import legend_below, place_labels
 
 __all__ = ["map_size", "plot_map"]
@@ -22,7 +36,19 @@ __all__ = ["map_size", "plot_map"]
 
 def map_size(scores: Scores) -> tuple[float, float]:
     """The figure size (inches) of :func:`plot_map` (a square plot with room for the legend)."""
-    return (7.5, 7.8)
+    n = len(scores.units)
+    side = 7.5 if n <= 12 else 8.5
+    return (side, side + 0.6)
+
+
+def _lower(values: np.ndarray, scores: Scores) -> float:
+    """The lower limit of both axes: the lower edge of the band holding the smallest value drawn."""
+    edges = [lo for lo, _, _ in band_edges(scores)]
+    finite = values[np.isfinite(values)]
+    if not len(finite):
+        return float(edges[0])
+    low = float(finite.min())
+    return float(max([e for e in edges if e <= low - 0.05] or [edges[0]]))
 
 
 def plot_map(
@@ -36,10 +62,15 @@ def plot_map(
 ) -> Axes:
     """The securitization map: institutional against practice score, one point per case.
 
-    The dashed diagonal marks equal scores; a case below it has institutions more
-    securitized than its practice (the gap between law and practice stands out), above it
-    the reverse. Error bars show the ``lo``-``hi`` intervals of the dimension scores when
-    the table has them. Cases missing either score are listed under the chart.
+    The dashed diagonal marks equal scores; the dotted lines parallel to it mark the
+    decoupling gap (``y`` minus ``x`` score: practice minus institutional by default) every
+    whole point, each labelled with its gap at its lower end. A case below the diagonal has institutions
+    more securitized than its practice, above it the reverse. Each case is drawn in its
+    colour and marker (:func:`~securitization.plot.case_styles`), labelled without
+    collisions (:func:`~securitization.plot.layout.place_labels`), with the intervals of
+    its dimension scores in the common style when the table has them. Both axes start at
+    the lower edge of the band that holds the smallest value drawn (the ticks name the
+    levels). Cases missing either score are listed under the chart.
 
     Parameters
     ----------
@@ -71,73 +102,87 @@ def plot_map(
             raise ParameterError.invalid(name, "plot_map", f"a dimension code of the codebook ({dims})", value)
     units = select_units(scores, cases, "plot_map")
     d = scores.dimensions
+    spec = interval_spec(scores, d)
 
-    def column(dim: str, col: str) -> np.ndarray:
+    def column(dim: str, col: str | None) -> np.ndarray:
         t = d.loc[d["dimension"] == dim].set_index("uid").reindex(units["uid"])
-        return t[col].to_numpy(dtype=float) if col in t.columns else np.full(len(units), np.nan)
+        return t[col].to_numpy(dtype=float) if col and col in t.columns else np.full(len(units), np.nan)
 
     xv, yv = column(x, "score"), column(y, "score")
-    has_iv = {"lo", "hi"} <= set(d.columns)
+    ok = np.isfinite(xv) & np.isfinite(yv)
+    thin = {dim: (column(dim, spec.thin[0]), column(dim, spec.thin[1])) if spec.thin else None for dim in (x, y)}
+    thick = {dim: (column(dim, spec.thick[0]), column(dim, spec.thick[1])) if spec.thick else None for dim in (x, y)}
     ax = new_axes(ax, map_size(scores))
-    smin, smax = float(cb.scale.min), float(cb.scale.max)
-    pad = 0.15
-    ax.set_xlim(smin - pad, smax + pad)
-    ax.set_ylim(smin - pad, smax + pad)
+    smax = float(cb.scale.max)
+    drawn = [xv[ok], yv[ok]] + [a[ok] for p in thin.values() if p for a in p]
+    low = _lower(np.concatenate(drawn) if drawn else np.array([]), scores)
+    pad = 0.12
+    ax.set_xlim(low - pad, smax + pad)
+    ax.set_ylim(low - pad, smax + pad)
     ax.set_aspect("equal")
     for lo_b, _, _ in band_edges(scores)[1:]:
-        ax.axvline(lo_b, color="#e6e6e6", lw=0.8, zorder=0)
-        ax.axhline(lo_b, color="#e6e6e6", lw=0.8, zorder=0)
-    ax.plot([smin, smax], [smin, smax], ls="--", color="#7f7f7f", lw=1.2, zorder=1)
-    pos = smin + 0.22 * (smax - smin)
+        if lo_b > low:
+            ax.axvline(lo_b, color="#ececec", lw=0.8, zorder=0)
+            ax.axhline(lo_b, color="#ececec", lw=0.8, zorder=0)
+    span = smax - low
+    ax.plot([low, smax], [low, smax], ls="--", color="#7f7f7f", lw=1.2, zorder=1)
+    gaps = [g for g in range(-int(span), int(span) + 1) if g]
+    contours = []
+    for g in gaps:  # y - x = g, from the lower-left to the upper-right edge of the square
+        a, b = max(low, low - g), min(smax, smax - g)
+        if b - a < 0.8:  # too short to read
+            continue
+        ax.plot([a, b], [a + g, b + g], ls=":", color="#9a9a9a", lw=1.0, zorder=1)
+        contours.append(np.array([[a, a + g], [b, b + g]]))
+        ax.annotate(
+            f"gap {g:+d}",
+            xy=(a, a + g),
+            xytext=(3, 9),
+            textcoords="offset points",
+            rotation=45,
+            rotation_mode="anchor",
+            ha="left",
+            va="bottom",
+            fontsize=7.5,
+            color="#7f7f7f",
+        )
     ax.annotate(
-        "equal scores",
-        xy=(pos, pos),
-        xytext=(-3, 3),
+        "equal scores (gap 0)",
+        xy=(low, low),
+        xytext=(3, 9),
         textcoords="offset points",
         rotation=45,
         rotation_mode="anchor",
-        ha="center",
+        ha="left",
         va="bottom",
-        fontsize=8.5,
+        fontsize=7.5,
         color="#6f6f6f",
     )
-    ax.text(
-        0.03,
-        0.97,
-        f"{y} ahead of {x}",
-        transform=ax.transAxes,
-        ha="left",
-        va="top",
-        fontsize=9,
-        color="#8c8c8c",
-        style="italic",
-    )
-    ax.text(
-        0.97,
-        0.03,
-        f"{x} ahead of {y}",
-        transform=ax.transAxes,
-        ha="right",
-        va="bottom",
-        fontsize=9,
-        color="#8c8c8c",
-        style="italic",
-    )
-    ok = np.isfinite(xv) & np.isfinite(yv)
-    styles = {c: v for c, v in country_styles(scores.units["country"]).items() if c in set(units.loc[ok, "country"])}
-    if has_iv:
-        xl, xh, yl, yh = column(x, "lo"), column(x, "hi"), column(y, "lo"), column(y, "hi")
-    for country, (colour, marker) in styles.items():
-        m = ok & (units["country"] == country).to_numpy()
-        if has_iv:  # the intervals as segments (a score need not lie inside its posterior interval)
-            ax.hlines(yv[m], xl[m], xh[m], color=colour, lw=1.2, alpha=0.6, zorder=2)
-            ax.vlines(xv[m], yl[m], yh[m], color=colour, lw=1.2, alpha=0.6, zorder=2)
-        ax.scatter(xv[m], yv[m], s=70, color=colour, marker=marker, edgecolor="white", lw=0.8, zorder=3, label=country)
+    corner: dict[str, Any] = {"fontsize": 9, "color": "#8c8c8c", "style": "italic", "transform": ax.transAxes}
+    ax.text(0.03, 0.97, f"{y} ahead of {x}", ha="left", va="top", **corner)
+    ax.text(0.97, 0.03, f"{x} ahead of {y}", ha="right", va="bottom", **corner)
+    styles = case_styles(scores.units)
+    countries: dict[str, str] = {}
+    for i in np.flatnonzero(ok):
+        st = styles[str(units["case"].iloc[i])]
+        countries.setdefault(str(units["country"].iloc[i]), st.colour)
+        for dim, at, vertical in ((x, yv[i], False), (y, xv[i], True)):
+            tp, kp = thin[dim], thick[dim]
+            draw_interval(
+                ax,
+                float(at),
+                None if tp is None else (float(tp[0][i]), float(tp[1][i])),
+                None if kp is None else (float(kp[0][i]), float(kp[1][i])),
+                st.colour,
+                vertical=vertical,
+            )
+        ax.scatter([xv[i]], [yv[i]], s=60, color=st.colour, marker=st.marker, edgecolor="white", lw=0.8, zorder=3)
     values, labels = level_ticks(scores)
-    ax.set_xticks(values)
-    ax.set_xticklabels(labels, fontsize=8.5)
-    ax.set_yticks(values)
-    ax.set_yticklabels(labels, fontsize=8.5)
+    shown = [(v, lab) for v, lab in zip(values, labels, strict=True) if v >= low - 1e-9]
+    ax.set_xticks([v for v, _ in shown])
+    ax.set_xticklabels([lab for _, lab in shown], fontsize=8.5)
+    ax.set_yticks([v for v, _ in shown])
+    ax.set_yticklabels([lab for _, lab in shown], fontsize=8.5)
     x_codes = ", ".join(i.code for i in cb.indicators if i.dimension == x)
     y_codes = ", ".join(i.code for i in cb.indicators if i.dimension == y)
     ax.set_xlabel(f"{x.capitalize()} score ({x_codes})", fontsize=10)
@@ -145,21 +190,34 @@ def plot_map(
     ax.set_title(plot_text(title or f"Securitization map: {x} against {y}"), fontsize=13)
     ax.spines[["top", "right"]].set_visible(False)
     handles: list[Any] = [
-        Line2D([], [], ls="", marker=m, color=c, ms=8, mec="white", label=k) for k, (c, m) in styles.items()
+        Line2D([], [], color=c, lw=0, marker="s", ms=8, label=k) for k, c in sorted(countries.items())
     ]
-    if has_iv:
-        handles.append(Line2D([], [], color="#7f7f7f", lw=1.2, alpha=0.6, label="interval"))
+    handles += interval_handles(spec)
+    notes = [f"Gap = {y} minus {x} score; dotted lines every whole point."]
+    if spec.any:
+        notes.append(f"Intervals over {spec.varies}.")
     skipped = units.loc[~ok, "label"].astype(str).tolist()
+    if skipped:
+        notes.append(missing_note(skipped, f"{x} or {y} score missing", 100))
     ax.set_anchor("N")
-    legend_below(ax, handles, note=missing_note(skipped, f"{x} or {y} score missing", 90) if skipped else None)
+    legend_below(ax, handles, note="\n".join(notes))
     if ok.any():
-        cols = [styles[c][0] for c in units.loc[ok, "country"]]
-        diagonal = np.array([[smin, smin], [smax, smax]])
-        avoid = [diagonal]
-        if has_iv:
-            for i in np.flatnonzero(ok):
-                avoid.append(np.array([[xl[i], yv[i]], [xh[i], yv[i]]]))
-                avoid.append(np.array([[xv[i], yl[i]], [xv[i], yh[i]]]))
-        labels = units.loc[ok, "label"].astype(str).tolist()
-        place_labels(ax, xv[ok], yv[ok], labels, colours=cols, avoid=[a for a in avoid if np.isfinite(a).all()])
+        sel = units.loc[ok]
+        flags = [
+            full[len(lab) :] for full, lab in zip(status_labels(scores, sel), sel["label"].astype(str), strict=True)
+        ]
+        texts = [s + f for s, f in zip(short_labels(sel), flags, strict=True)]
+        avoid = [np.array([[low, low], [smax, smax]]), *contours]
+        for i in np.flatnonzero(ok):
+            for dim in (x, y):
+                p = thin[dim] or thick[dim]
+                if p is None:
+                    continue
+                lo_i, hi_i = float(p[0][i]), float(p[1][i])
+                seg = [[lo_i, yv[i]], [hi_i, yv[i]]] if dim == x else [[xv[i], lo_i], [xv[i], hi_i]]
+                avoid.append(np.array(seg))
+        cols = [text_shade(styles[str(c)].colour) for c in sel["case"]]
+        place_labels(
+            ax, xv[ok], yv[ok], texts, colours=cols, avoid=[a for a in avoid if np.isfinite(a).all()], fontsize=8
+        )
     return ax

@@ -9,12 +9,23 @@ import numpy as np
 import pandas as pd
 from matplotlib.lines import Line2D
 
+from ..errors import ParameterError
 from ..scoring import Scores
 from ..text import plot_text
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
-from ._front import GREY, check_scores, country_styles, level_ticks, new_axes, select_units
+from ._front import (
+    GREY,
+    case_styles,
+    check_scores,
+    draw_interval,
+    interval_handles,
+    interval_spec,
+    level_ticks,
+    new_axes,
+    select_units,
+)
 from .layout import legend_below, shade_bands
 
 __all__ = ["plot_ranking", "ranking_size"]
@@ -29,15 +40,17 @@ def plot_ranking(
     scores: Scores,
     *,
     cases: Sequence[str] | None = None,
+    highlight: str | Sequence[str] | None = None,
     ax: Axes | None = None,
     title: str | None = None,
 ) -> Axes:
     """The overall ranking: one row per case, best-ranked (most securitized) first.
 
-    Each case's overall score is a point, with its ``lo``-``hi`` interval when the table
-    has one and its rank interval (``rank_lo``-``rank_hi``) in the label; the bands of the
-    scale are shaded and named. A case without an overall score is listed at the bottom
-    as missing, with its coverage.
+    Each case's overall score is a point in the case's colour and marker, with its
+    intervals in the common style (thick bar 68%, thin line the ``ci_prob`` interval) when
+    the table has them and its rank interval (``rank_lo``-``rank_hi``, at ``ci_prob``) in
+    the label; the bands of the scale are shaded and named. A case without an overall
+    score is listed at the bottom as missing, with its coverage.
 
     Parameters
     ----------
@@ -45,6 +58,9 @@ def plot_ranking(
         The scores to draw.
     cases
         Case ids to draw (default: every case).
+    highlight
+        Case ids to stand out (a shaded row, the label in bold, the other cases paler):
+        a report's own case among the others.
     ax
         The Axes to draw on.
     title
@@ -57,6 +73,10 @@ def plot_ranking(
     scores = check_scores(scores, "plot_ranking")
     cb = scores.codebook
     units = select_units(scores, cases, "plot_ranking")
+    marked = {highlight} if isinstance(highlight, str) else set(highlight or ())
+    unknown = sorted(marked - set(units["case"]))
+    if unknown:
+        raise ParameterError.invalid("highlight", "plot_ranking", "case ids among those drawn", unknown)
     ov = scores.overall.set_index("uid").reindex(units["uid"]).reset_index()
     ov["country"] = units["country"].to_numpy()
     ov["rank_order"] = pd.to_numeric(ov["rank"], errors="coerce").astype(float)
@@ -64,36 +84,33 @@ def plot_ranking(
     n = len(ov)
     ax = new_axes(ax, ranking_size(scores, cases=cases))
     shade_bands(ax, scores)
-    has_iv = {"lo", "hi"} <= set(ov.columns)
+    spec = interval_spec(scores, ov)
     has_rank_iv = {"rank_lo", "rank_hi"} <= set(ov.columns)
-    styles = {
-        c: v
-        for c, v in country_styles(scores.units["country"]).items()
-        if c in set(ov.loc[ov["score"].notna(), "country"])
-    }
+    styles = case_styles(scores.units)
     smin, smax = float(cb.scale.min), float(cb.scale.max)
     yl = []
+    countries: dict[str, str] = {}
     for i, r in enumerate(ov.itertuples(index=False)):
         s = float(r.score)
+        mine = r.case in marked
+        if mine:
+            ax.axhspan(i - 0.5, i + 0.5, color="#fff1c4", zorder=0.5, lw=0)
+        flag = {"ongoing": " (ongoing)", "partial": " (partial evidence)"}.get(str(getattr(r, "status", "")), "")
         if not np.isfinite(s):
-            ax.text(
-                smin + 0.05,
-                i,
-                f"missing (coverage {float(r.coverage):.0%})",
-                va="center",
-                ha="left",
-                fontsize=8.5,
-                color=GREY,
-                style="italic",
-            )
-            yl.append(f"– {r.label}")
+            ax.text(smin + 0.05, i, f"missing (coverage {float(r.coverage):.0%})", va="center", ha="left",
+                    fontsize=8.5, color=GREY, style="italic")  # fmt: skip
+            yl.append(f"– {r.label}{flag}")
             continue
-        colour, marker = styles[str(r.country)]
-        right = s
-        if has_iv and np.isfinite(r.lo) and np.isfinite(r.hi):
-            ax.plot([r.lo, r.hi], [i, i], color=colour, lw=2.2, alpha=0.55, solid_capstyle="butt", zorder=2)
-            right = max(right, float(r.hi))
-        ax.scatter([s], [i], s=60, color=colour, marker=marker, edgecolor="white", lw=0.8, zorder=3)
+        st = styles[str(r.case)]
+        countries.setdefault(str(r.country), st.colour)
+        fade = 0.45 if marked and not mine else 1.0
+        row = ov.iloc[i]
+        thin = (float(row[spec.thin[0]]), float(row[spec.thin[1]])) if spec.thin else None
+        thick = (float(row[spec.thick[0]]), float(row[spec.thick[1]])) if spec.thick else None
+        draw_interval(ax, i, thin, thick, st.colour, fade=fade)
+        right = max([s, *(p[1] for p in (thin, thick) if p and np.isfinite(p[1]))])
+        ax.scatter([s], [i], s=60 if not mine else 85, color=st.colour, marker=st.marker, edgecolor="white",
+                   lw=0.8, zorder=3, alpha=fade)  # fmt: skip
         extra = []
         if has_rank_iv and pd.notna(r.rank_lo) and pd.notna(r.rank_hi):
             a, b = int(r.rank_lo), int(r.rank_hi)
@@ -101,20 +118,14 @@ def plot_ranking(
         if float(r.coverage) < 1:
             extra.append(f"coverage {float(r.coverage):.0%}")
         text = f"{s:.2f}" + (f"  ({'; '.join(extra)})" if extra else "")
-        ax.annotate(
-            text,
-            xy=(right, i),
-            xytext=(7, 0),
-            textcoords="offset points",
-            va="center",
-            ha="left",
-            fontsize=8.5,
-            annotation_clip=False,
-        )
-        flag = {"ongoing": " (ongoing)", "partial": " (partial evidence)"}.get(str(getattr(r, "status", "")), "")
+        ax.annotate(text, xy=(right, i), xytext=(7, 0), textcoords="offset points", va="center", ha="left",
+                    fontsize=8.5, annotation_clip=False, fontweight="bold" if mine else "normal")  # fmt: skip
         yl.append(f"{int(r.rank_order)}. {r.label}{flag}" if np.isfinite(r.rank_order) else f"{r.label}{flag}")
     ax.set_yticks(range(n))
     ax.set_yticklabels(yl, fontsize=9)
+    for tick, case in zip(ax.get_yticklabels(), ov["case"], strict=True):
+        if case in marked:
+            tick.set_fontweight("bold")
     ax.set_ylim(n - 0.5, -0.5)
     ax.set_xlim(smin, smax + 0.05 * (smax - smin))
     ax.set_xticks(level_ticks(scores)[0])
@@ -123,12 +134,13 @@ def plot_ranking(
     ax.spines[["top", "right", "left"]].set_visible(False)
     ax.set_title(plot_text(title) if title else "Overall securitization ranking", fontsize=13, pad=18)
     handles: list[Any] = [
-        Line2D([], [], ls="", marker=m, color=c, ms=7, mec="white", label=k) for k, (c, m) in styles.items()
+        Line2D([], [], color=c, lw=0, marker="s", ms=7, label=k) for k, c in sorted(countries.items())
     ]
-    if has_iv:
-        unc = scores.manifest.get("uncertainty", {})
-        label = f"{round(float(unc.get('ci_prob', 0.9)) * 100)}% interval over {unc.get('varies', 'the evidence')}"
-        handles.append(Line2D([], [], color="#7f7f7f", lw=2.2, alpha=0.55, label=label))
-    if len(handles) > 1:
-        legend_below(ax, handles)
+    handles += interval_handles(spec)
+    notes = []
+    if spec.any:
+        notes.append(f"Intervals over {spec.varies}.")
+    if has_rank_iv and ov["rank_lo"].notna().any():
+        notes.append(f"rank a–b: the {round(spec.prob * 100)}% interval of the rank.")
+    legend_below(ax, handles if len(handles) > 1 else [], note=" ".join(notes) or None, ncol=min(len(handles), 7))
     return ax

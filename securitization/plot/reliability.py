@@ -14,10 +14,13 @@ from ..text import plot_text
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
-from ._front import GREY, OKABE_ITO, as_frame, new_axes, require_columns
+from ._front import GREY, OKABE_ITO, THIN, as_frame, draw_interval, new_axes, require_columns
 from .layout import legend_below
 
-__all__ = ["plot_reliability", "reliability_size"]
+__all__ = ["FIRM_ALPHA", "plot_reliability", "reliability_size"]
+
+#: Krippendorff's conventional threshold for firm conclusions (0.667 for tentative ones).
+FIRM_ALPHA = 0.8
 
 
 def reliability_size(reliability: pd.DataFrame | Any) -> tuple[float, float]:
@@ -29,6 +32,7 @@ def plot_reliability(
     reliability: pd.DataFrame | Any,
     *,
     min_alpha: float | None = None,
+    ci_prob: float | None = None,
     ax: Axes | None = None,
     title: str | None = None,
 ) -> Axes:
@@ -45,7 +49,12 @@ def plot_reliability(
     min_alpha
         The gate, drawn as a vertical line. Default: the result's ``min_alpha`` (its
         attribute or column), else 0.667, Krippendorff's threshold for tentative
-        conclusions.
+        conclusions. The line at 0.8 (:data:`FIRM_ALPHA`, Krippendorff's threshold for firm
+        conclusions) is drawn too, and each alpha is written with the number of doubly
+        coded items behind it (``n_items``) when the table has it.
+    ci_prob
+        The probability of the ``lo``-``hi`` interval, stated in the legend (default: the
+        result's ``ci_prob``, or a ``ci_prob`` column).
     ax
         The Axes to draw on.
     title
@@ -88,17 +97,18 @@ def plot_reliability(
     xmin = min(-0.05, float(finite.min()) - 0.05)
     ax.axvspan(xmin, min_alpha, color="#fbe9df", zorder=0, lw=0)
     ax.axvline(min_alpha, color="#D55E00", ls="--", lw=1.3, zorder=1)
-    ax.text(
-        min_alpha,
-        1.01,
-        f"gate α = {min_alpha:g}",
-        transform=ax.get_xaxis_transform(),
-        ha="center",
-        va="bottom",
-        fontsize=8.5,
-        color="#D55E00",
-    )
+    top = ax.get_xaxis_transform()
+    ax.annotate(f"gate α = {min_alpha:g}", xy=(min_alpha, 1.01), xycoords=top, xytext=(-2, 0),
+                textcoords="offset points", ha="right", va="bottom", fontsize=8.5, color="#D55E00")  # fmt: skip
+    if min_alpha < FIRM_ALPHA:  # the conventional threshold of firm conclusions
+        ax.axvline(FIRM_ALPHA, color=GREY, ls=":", lw=1.3, zorder=1)
+        ax.annotate(f"α = {FIRM_ALPHA:g}", xy=(FIRM_ALPHA, 1.01), xycoords=top, xytext=(2, 0),
+                    textcoords="offset points", ha="left", va="bottom", fontsize=8.5, color=GREY)  # fmt: skip
     ok_c, bad_c = OKABE_ITO[0], OKABE_ITO[1]
+    counts = [""] * n
+    if "n_items" in frame.columns:
+        nc = pd.to_numeric(frame["n_items"], errors="coerce").to_numpy(dtype=float)
+        counts = [f"{int(v)} doubly coded items" if np.isfinite(v) else "" for v in nc]
     for i in range(n):
         colour = bad_c if flagged[i] else ok_c
         if not np.isfinite(alpha[i]):
@@ -112,11 +122,10 @@ def plot_reliability(
                 style="italic",
             )
             continue
-        if np.isfinite(lo[i]) and np.isfinite(hi[i]):
-            ax.plot([lo[i], hi[i]], [i, i], color=colour, lw=2.2, alpha=0.55, solid_capstyle="butt", zorder=2)
+        draw_interval(ax, i, (lo[i], hi[i]), None, colour)
         ax.scatter([alpha[i]], [i], s=60, marker="X" if flagged[i] else "o", color=colour, edgecolor="white", zorder=3)
         ax.annotate(
-            f"{alpha[i]:.2f}",
+            f"{alpha[i]:.2f}" + (f"  ({counts[i]})" if counts[i] else ""),
             xy=(max(alpha[i], hi[i]) if np.isfinite(hi[i]) else alpha[i], i),
             xytext=(7, 0),
             textcoords="offset points",
@@ -145,7 +154,19 @@ def plot_reliability(
         Line2D([], [], ls="", marker="o", color=ok_c, ms=7, label="at or above the gate"),
         Line2D([], [], ls="", marker="X", color=bad_c, ms=7, label="flagged: below the gate"),
     ]
+    if min_alpha < FIRM_ALPHA:
+        handles.append(Line2D([], [], color=GREY, ls=":", lw=1.3, label=f"α = {FIRM_ALPHA:g}: firm conclusions"))
+    note = None
     if has_iv:
-        handles.append(Line2D([], [], color="#7f7f7f", lw=2.2, alpha=0.55, label="interval"))
-    legend_below(ax, handles)
+        prob = ci_prob if ci_prob is not None else getattr(reliability, "ci_prob", None)
+        if prob is None and "ci_prob" in frame.columns and frame["ci_prob"].notna().any():
+            prob = float(frame["ci_prob"].dropna().iloc[0])
+        level = (
+            f"{round(float(prob) * 100)}% interval" if isinstance(prob, int | float) else "interval (level not given)"
+        )
+        handles.append(Line2D([], [], color=GREY, lw=THIN, label=level))
+        note = "Intervals: bootstrap over the doubly coded items."
+    if any(counts):
+        note = ((note + " ") if note else "") + "In brackets: the items alpha is computed from."
+    legend_below(ax, handles, note=note, ncol=2)
     return ax

@@ -17,7 +17,7 @@ from ..text import plot_text
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
-from ._front import CODE_CMAP, GREY, check_scores, colormap, figure_of, new_axes, select_units
+from ._front import CODE_CMAP, GREY, check_scores, colormap, new_axes, select_units
 from .layout import date_axis, shade_terms, term_table
 
 __all__ = ["HEAD", "MAX_TIMELINE_POINTS", "plot_timeline", "timeline_size"]
@@ -71,7 +71,11 @@ def plot_timeline(
 
     One row per indicator (per country and indicator when items of several countries are
     drawn); items of one row are spread over three lanes in date order so that items on
-    nearby dates stay visible. Each case's term is shaded and labelled.
+    nearby dates stay visible (said under the chart: the lane carries no meaning). An item
+    whose consolidated code lies between two levels (the median of two coders' 2 and 3 is
+    2.5) is drawn half in each level's colour, as the legend shows. Each case's term is
+    shaded and labelled, a short term beside it (see
+    :func:`~securitization.plot.layout.shade_terms`).
 
     Parameters
     ----------
@@ -130,35 +134,20 @@ def plot_timeline(
         ends.append(items["date"].max())
     xmin = min(starts) - pd.Timedelta(days=120)
     xmax = max(ends or [xmin + pd.Timedelta(days=365 * 4)]) + pd.Timedelta(days=120)
-    width_in = figure_of(ax).get_figwidth() * 0.62
-    for k, c in enumerate(ctry):
-        top, bottom = k * block - 0.5, (k + 1) * block - 0.5
-        shade_terms(
-            ax,
-            term_table(scores, [c]),
-            xmin,
-            xmax,
-            y0=bottom,
-            y1=top,
-            data_y=True,
-            label_y=top + 0.08,
-            width_in=width_in,
-            fontsize=7.5,
-        )
-        if k:
-            ax.axhline(top, color="#404040", lw=0.8)
-    ax.scatter(
-        mdates.date2num(items["date"]),
-        items["y"],
-        s=28 * items["weight"].to_numpy(dtype=float),
-        c=items["code"].to_numpy(dtype=float),
-        cmap=cmap,
-        norm=norm,
-        edgecolor="#303030",
-        lw=0.4,
-        alpha=0.9,
-        zorder=3,
-    )
+    for k in range(1, len(ctry)):
+        ax.axhline(k * block - 0.5, color="#404040", lw=0.8)
+    code = items["code"].to_numpy(dtype=float)
+    whole = np.isclose(code, np.round(code))
+    size = 28 * items["weight"].to_numpy(dtype=float)
+    xnum = np.asarray(mdates.date2num(items["date"]), dtype=float)
+    yv = items["y"].to_numpy(dtype=float)
+    ax.scatter(xnum[whole], yv[whole], s=size[whole], c=code[whole], cmap=cmap, norm=norm, edgecolor="#303030",
+               lw=0.4, alpha=0.9, zorder=3)  # fmt: skip
+    # a code between two levels (coders' codes consolidated to, say, 2.5): half of each level's colour
+    between = pd.DataFrame({"x": xnum, "y": yv, "size": size, "lo": np.floor(code), "hi": np.ceil(code)})[~whole]
+    for (sz, lo, hi), g in between.groupby(["size", "lo", "hi"], sort=True):
+        ax.plot(g["x"], g["y"], ls="", marker="o", ms=math.sqrt(float(sz)), fillstyle="left", mfc=cmap(norm(lo)),
+                mfcalt=cmap(norm(hi)), mec="#303030", mew=0.4, alpha=0.9, zorder=3)  # fmt: skip
     ax.set_ylim(len(ctry) * block - 0.5, -0.5)
     have = set(zip(items["country"], items["indicator"], strict=True))
     for r in rows:
@@ -228,6 +217,24 @@ def plot_timeline(
             color=GREY,
             va="bottom",
         )
+    if (~whole).any():
+        lv = cb.scale.levels
+        a, b = lv[len(lv) // 2 - 1].value, lv[len(lv) // 2].value
+        code_handles.append(
+            Line2D(
+                [],
+                [],
+                ls="",
+                marker="o",
+                ms=7,
+                fillstyle="left",
+                mfc=cmap(norm(a)),
+                mfcalt=cmap(norm(b)),
+                mec="#303030",
+                mew=0.4,
+                label="between two levels\n(e.g. coders' median)",
+            )
+        )
     gap = Line2D([], [], ls="", marker="", label=" ")
     leg = ax.legend(
         handles=[*code_handles, gap, header, *size_handles],
@@ -243,6 +250,22 @@ def plot_timeline(
         if text.get_text() in ("Weight", "Total weight"):
             text.set_fontsize(9)
             text.set_position((-22, 0))
+    ax.annotate(
+        "Each indicator's items are spread over three lanes in date order, so that items on nearby dates stay\n"
+        "visible; the lane carries no meaning. Shaded: the term of each case.",
+        xy=(0, 0),
+        xycoords="axes fraction",
+        xytext=(0, -30),
+        textcoords="offset points",
+        fontsize=7.5,
+        color=GREY,
+        va="top",
+        annotation_clip=False,
+    )
+    for k, c in enumerate(ctry):  # last: the term labels are placed on the final layout
+        top, bottom = k * block - 0.5, (k + 1) * block - 0.5
+        shade_terms(ax, term_table(scores, [c]), xmin, xmax, y0=bottom, y1=top, data_y=True, label_y=top + 0.08,
+                    fontsize=7.5)  # fmt: skip
     if not len(items):
         ax.text(0.5, 0.5, "no evidence items", transform=ax.transAxes, ha="center", color=GREY, style="italic")
     return ax
