@@ -312,9 +312,10 @@ def _parser() -> argparse.ArgumentParser:
     sp.add_argument("--format", choices=["table", "csv", "md", "latex", "json"], default="table")
     sp.add_argument(
         "--level",
-        choices=["indicator", "dimension", "overall", "wide"],
+        choices=["indicator", "dimension", "overall", "wide", "compact"],
         default=None,
-        help="which table to export (csv/md/latex; default wide)",
+        help="which table to export (csv/md/latex; default wide; compact: dimensions and overall with intervals, "
+        "fits a page)",
     )
     sp.add_argument("--out", default=None, help="write to this file (atomically) instead of standard output")
     sp.add_argument("--compare-bundled", action="store_true", help="score the given tables next to the bundled cases")

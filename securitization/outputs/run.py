@@ -3,8 +3,9 @@
 :func:`analyse` computes what the outputs show (the scores with their posterior intervals
 over the evidence and the joint intervals over the evidence and the method, the coders'
 reliability and the sensitivity to the method, all with one seed);
-:func:`write_outputs` writes them: the tables (CSV, Markdown, LaTeX, JSON with the
-manifest), the reliability and sensitivity tables, every chart with its index page and a
+:func:`write_outputs` writes them: the tables (CSV, Markdown, JSON with the manifest,
+and LaTeX for a paper: ``scores-compact.tex`` fits a page, ``scores.tex`` is every column
+on a page turned sideways), the reliability and sensitivity tables, every chart with its index page and a
 report per case. ``securitization run`` is this function on the command line; a notebook
 calls it the same way.
 """
@@ -131,6 +132,7 @@ def write_outputs(
         ("scores-overall.csv", scores.to_csv(level="overall")),
         ("scores.md", scores.to_markdown(level="wide")),
         ("scores.tex", scores.to_latex(level="wide")),
+        ("scores-compact.tex", scores.to_latex(level="compact")),
         ("scores.json", scores.to_json()),
     ]
     if rel is not None:
