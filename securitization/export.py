@@ -1,4 +1,4 @@
-"""Tables as text: CSV (formulas made inert), Markdown and LaTeX (text from data escaped)."""
+"""Tables as text: CSV (formulas made inert), Markdown, LaTeX and HTML (text from data escaped)."""
 
 from __future__ import annotations
 
@@ -9,9 +9,17 @@ from typing import Literal
 import pandas as pd
 
 from .errors import ParameterError
-from .text import md_text, neutralise_frame
+from .text import html_text, md_text, neutralise_frame
 
-__all__ = ["Environment", "frame_to_csv", "frame_to_latex", "frame_to_markdown", "tex_text"]
+__all__ = [
+    "Environment",
+    "frame_to_csv",
+    "frame_to_html",
+    "frame_to_latex",
+    "frame_to_markdown",
+    "html_view",
+    "tex_text",
+]
 
 
 def frame_to_csv(frame: pd.DataFrame, float_format: str = "%.6g") -> str:
@@ -192,3 +200,41 @@ def frame_to_latex(
         out.append(r"\par\medskip\parbox{\linewidth}{\footnotesize " + _tex(notes) + "}")
     out += [f"\\end{{{environment}}}", ""]
     return "\n".join(out)
+
+
+#: Rows an HTML view shows before it says how many more there are.
+HTML_MAX_ROWS = 25
+
+
+def frame_to_html(frame: pd.DataFrame, digits: int = 2, *, max_rows: int = HTML_MAX_ROWS) -> str:
+    """A small, inert HTML table: every header and cell escaped, no style, no script, no link.
+
+    Shows the first ``max_rows`` rows and a last row saying how many are left out; missing
+    is shown as an em dash.
+
+    Examples
+    --------
+    >>> print(frame_to_html(pd.DataFrame({"case": ["<b>x</b>"], "score": [1.234]})))
+    <table><thead><tr><th>case</th><th>score</th></tr></thead><tbody><tr><td>&lt;b&gt;x&lt;/b&gt;</td><td>1.23</td></tr></tbody></table>
+    """
+    head = "".join(f"<th>{html_text(c)}</th>" for c in frame.columns)
+    body = []
+    for row in frame.head(max_rows).itertuples(index=False):
+        body.append("<tr>" + "".join(f"<td>{html_text(_cell(v, digits))}</td>" for v in row) + "</tr>")
+    if len(frame) > max_rows:
+        more = len(frame) - max_rows
+        body.append(f'<tr><td colspan="{len(frame.columns)}">… and {more} more rows</td></tr>')
+    return f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>"
+
+
+def html_view(title: str, lines: list[str], frame: pd.DataFrame | None = None, digits: int = 2) -> str:
+    """The HTML view of a result in a notebook: a bold title, a few lines of facts and a table, all escaped.
+
+    Examples
+    --------
+    >>> html_view("Scores", ["3 cases"])
+    '<div><p><strong>Scores</strong><br>3 cases</p></div>'
+    """
+    facts = "".join(f"<br>{html_text(line)}" for line in lines)
+    table = frame_to_html(frame, digits) if frame is not None else ""
+    return f"<div><p><strong>{html_text(title)}</strong>{facts}</p>{table}</div>"

@@ -39,6 +39,17 @@ class Analysis:
     sensitivity: Sensitivity | None
     seed: int
 
+    def __repr__(self) -> str:
+        parts = [f"Analysis (seed {self.seed}): {self.scores._unit_words()}", self.scores.interval_note()]
+        parts.append(
+            f"reliability: {'yes' if self.reliability is not None else 'not computed'}; "
+            f"sensitivity: {str(self.sensitivity.parameters['n_runs']) + ' runs' if self.sensitivity is not None else 'not computed'}"
+        )
+        return "\n".join(parts)
+
+    def _repr_html_(self) -> str:
+        return self.scores._repr_html_()
+
 
 def analyse(
     data: Dataset,
@@ -78,6 +89,9 @@ class Outputs:
 
     def __str__(self) -> str:
         return f"{len(self.files)} files written to {self.folder} (charts listed in {self.folder / 'index.md'})"
+
+    def __repr__(self) -> str:
+        return f"Outputs: {self}"
 
 
 def write_outputs(

@@ -27,7 +27,7 @@ import pandas as pd
 
 from ..codebook import Codebook
 from ..errors import ParameterError
-from ..export import frame_to_csv, frame_to_latex, frame_to_markdown
+from ..export import frame_to_csv, frame_to_latex, frame_to_markdown, html_view
 from ..files import atomic_write_text, guard_inputs
 from ..rules import get_rule
 from .prepare import Prepared
@@ -77,6 +77,32 @@ class Explanation:
     def to_frame(self) -> pd.DataFrame:
         """The items table (one row per item)."""
         return self.items.copy()
+
+    def _facts(self) -> list[str]:
+        def f(x: float | None) -> str:
+            return "missing" if x is None or not np.isfinite(x) else f"{x:.2f}"
+
+        year = f" {self.year}" if self.year is not None else ""
+        lines = [f"{self.label}{year}, {self.indicator} {self.name}: score {f(self.score)} ({self.band or 'missing'})"]
+        if self.interval:
+            lines.append(f"interval [{f(self.interval[0])}, {f(self.interval[1])}] ({self.interval_note})")
+        lines.append(
+            f"{self.n_items} items, {self.n_coders} coders, {self.n_measures} measure observations; "
+            f"items score {f(self.items_score)} by {self.rule}; codebook {self.codebook}"
+        )
+        return lines
+
+    def __repr__(self) -> str:
+        return "\n".join(
+            ["Explanation: " + self._facts()[0], *self._facts()[1:], "print() it for every item and source"]
+        )
+
+    def _repr_html_(self) -> str:
+        cols = [
+            c for c in ("date", "evidence_id", "kind", "title", "code", "weight", "share") if c in self.items.columns
+        ]
+        items = self.items[cols].assign(date=self.items["date"].astype(str).str[:10]) if len(self.items) else None
+        return html_view("Explanation", self._facts(), items)
 
     def __str__(self) -> str:
         def f(x: float) -> str:
@@ -477,6 +503,29 @@ class Scores:
                 )
             )
         return "; ".join(parts)
+
+    def _facts(self) -> list[str]:
+        cb = self.codebook
+        n_ind, n_dim = len(cb.indicators), len(cb.dimensions)
+        top = self.overall.dropna(subset=["score"]).sort_values("score", ascending=False).head(3)
+        best = ", ".join(f"{r.label} {r.score:.2f}" for r in top.itertuples(index=False))
+        return [
+            f"{self._unit_words()} by {self.by}, {n_ind} indicators in {n_dim} dimensions, codebook {cb.label}",
+            self.interval_note(),
+            f"highest overall: {best}" if best else "no unit has an overall score",
+        ]
+
+    def __repr__(self) -> str:
+        return "\n".join(
+            [
+                "Scores: " + self._facts()[0],
+                *self._facts()[1:],
+                "print() it for the whole table; .summary() as a DataFrame",
+            ]
+        )
+
+    def _repr_html_(self) -> str:
+        return html_view("Scores", self._facts()[:2], self.compact_table())
 
     def __str__(self) -> str:
         text = self.display_table().to_string(index=False)
