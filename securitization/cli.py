@@ -272,7 +272,11 @@ def _parser() -> argparse.ArgumentParser:
         description="Score how intensely governments securitize migration (Bourbeau 2011) from coded evidence.",
     )
     p.add_argument("--version", action="version", version=f"securitization {__version__}")
-    p.add_argument("--quiet", action="store_true", help="show no progress bars (they appear only on a terminal)")
+    p.add_argument(
+        "--quiet",
+        action="store_true",
+        help="show no progress bars (they appear only when standard error is a terminal)",
+    )
     sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     def interval_options(sp: argparse.ArgumentParser, draws: int, joint_flag: bool = False) -> None:
@@ -435,6 +439,13 @@ def _parser() -> argparse.ArgumentParser:
     sp = sub.add_parser("codebook", help="print the codebook for coders (Markdown)")
     common(sp, paths=False)
     sp.add_argument("--out", default=None)
+    for command in sub.choices.values():  # --quiet before or after the command's name
+        command.add_argument(
+            "--quiet",
+            action="store_true",
+            default=argparse.SUPPRESS,
+            help="show no progress bars (they appear only when standard error is a terminal)",
+        )
     return p
 
 

@@ -22,6 +22,7 @@ from ..countries import FiscalYear
 from ..datasets import data_dir, indicators_dir
 from ..errors import Note, ParameterError, Problem, ValidationError
 from ..export import html_view
+from ..progress import progress
 from ..reading import TABLE_KINDS, TableKind, discover, find_codebooks, read_table
 from ..reading.formats import control_problems
 from .checks import (
@@ -352,7 +353,7 @@ def load(
     files = []
     problems: list[Problem] = []
     read: dict[Path, pd.DataFrame] = {}
-    for path, _ in found:
+    for path, _ in progress(found, desc="reading", unit="file"):
         try:
             read[path] = read_table(path)
         except ValidationError as exc:

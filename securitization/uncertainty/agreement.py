@@ -39,6 +39,7 @@ import pandas as pd
 
 from ..errors import ParameterError
 from ..export import html_view
+from ..progress import progress
 from ..scoring import Prepared, Scores, prepare
 from ..tables import Dataset
 from .draws import DEFAULT_SEED, RngLike, check_ci_prob, check_n, resolve_rng
@@ -318,7 +319,7 @@ def _bootstrap_alpha(
     flat = per_unit.reshape(u, -1)
     out = np.empty(n_boot)
     chunk = max(1, (1 << 22) // max(u, 1))
-    for a in range(0, n_boot, chunk):
+    for a in progress(range(0, n_boot, chunk), desc="reliability", total=-(-n_boot // chunk), unit="chunk"):
         reps = min(chunk, n_boot - a)
         idx = rng.integers(0, u, size=(reps, u))
         k = np.bincount((np.arange(reps)[:, None] * u + idx).ravel(), minlength=reps * u).reshape(reps, u)
