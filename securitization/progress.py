@@ -20,7 +20,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from contextvars import ContextVar
 from typing import Any, TypeVar
 
-from tqdm.auto import tqdm
+from tqdm import tqdm  # the terminal bar (tqdm.auto would look for notebook widgets, and warn without them)
 
 __all__ = ["Stages", "enabled", "progress", "quiet", "shown", "stages"]
 
