@@ -194,7 +194,7 @@ def frame_to_latex(
         if below is not None:
             sub = ["" if v is None or v == "" or (isinstance(v, float) and math.isnan(v)) else v for v in below.iloc[i]]
             if any(v != "" for v in sub):  # a blank second line is left out
-                out.append(line(tuple(sub)) + (r"\addlinespace" if i < len(frame) - 1 else ""))
+                out.append(line(tuple(sub)))
     out += [r"\bottomrule", r"\end{tabular}"]
     if notes:
         out.append(r"\par\medskip\parbox{\linewidth}{\footnotesize " + _tex(notes) + "}")

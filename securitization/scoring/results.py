@@ -1,4 +1,4 @@
-"""``Scores``: the result of :func:`~securitization.scoring.score`, with its evidence trail.
+r"""``Scores``: the result of :func:`~securitization.scoring.score`, with its evidence trail.
 
 Tables (tidy, one row per estimate):
 
@@ -10,8 +10,13 @@ Tables (tidy, one row per estimate):
 
 ``coverage`` is the share of the weight whose inputs have a score. ``year`` is present only
 for ``by="year"``. Scores are on the codebook's scale (default 0-4); missing is ``NaN``.
-Interval columns ``lo, hi`` (and ``rank_lo, rank_hi``) are added by
-:func:`~securitization.uncertainty.bootstrap`.
+Interval columns ``median, lo, hi`` (and ``rank_lo, rank_hi``) are added by
+:func:`~securitization.uncertainty.intervals` (or ``bootstrap``), the ``joint_`` ones by
+:func:`~securitization.uncertainty.joint`; :meth:`Scores.interval_note` says what they vary.
+
+For a paper, :meth:`Scores.to_latex` writes booktabs tables with a ``\label`` and a
+caption (``level="compact"`` fits a page). In Jupyter, ``Scores`` and ``Explanation`` show
+a short summary and a small HTML table; ``print()`` gives the whole text.
 """
 
 from __future__ import annotations
@@ -553,11 +558,17 @@ class Scores:
             self._write(path, text)
         return text
 
-    def interval_note(self) -> str:
+    def interval_note(self, joint: bool = True) -> str:
         """One sentence saying what the intervals are: their level, what they vary, the draws and the seed.
 
-        Read from ``manifest["uncertainty"]`` (and ``manifest["joint_uncertainty"]``); says
-        that no interval was drawn when there is none. Tables, captions and reprs use it.
+        Read from ``manifest["uncertainty"]`` (and, with ``joint``, ``manifest["joint_uncertainty"]``);
+        says that no interval was drawn when there is none. Tables, captions and reprs use it.
+
+        Examples
+        --------
+        >>> from securitization import intervals, load, score
+        >>> intervals(score(load()), n=50, rng=1).interval_note()
+        'Intervals are 90% equal-tailed intervals over the evidence: items, coders and measures (posterior), 50 draws, seed 1.'
         """
         unc = self.manifest.get("uncertainty")
         if not unc:
@@ -569,7 +580,7 @@ class Scores:
             f"{unc.get('varies', unc.get('method', 'the evidence'))}, {n} draws, seed {unc.get('seed')}."
         )
         jt = self.manifest.get("joint_uncertainty")
-        if jt:
+        if jt and joint:
             text += f" Joint intervals of the overall score vary {jt.get('varies', '')}."
         return text
 
@@ -705,7 +716,7 @@ class Scores:
             f"Securitization of migration: {what[0].lower() + what[1:]} of {self._unit_words()} "
             f"on the {scale.min}-{scale.max} {scale.name} scale (higher is more securitized; rank 1 is the highest)."
         )
-        return f"{head} {self.interval_note()} {self._codebook_words()}"
+        return f"{head} {self.interval_note(joint=level != 'compact')} {self._codebook_words()}"
 
     def to_latex(
         self,
