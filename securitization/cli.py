@@ -3,6 +3,9 @@
 Run ``securitization --help`` (or ``python -m securitization --help``). Every command that
 reads tables takes files and folders (default: the bundled cases), validates them, and
 exits with status 1 on invalid input, printing every problem with file, row and column.
+Long commands draw progress bars on standard error when it is a terminal (see
+:mod:`securitization.progress`); ``--quiet``, before or after the command's name, silences
+them.
 """
 
 from __future__ import annotations
