@@ -19,8 +19,9 @@
 #
 # The example is Canada under Stephen Harper (2006-2015), with six sourced items on the
 # 2012 Protecting Canada's Immigration System Act and the 2010 MV Sun Sea arrival (see
-# `example-case/README.md`). It is a worked example, not a finding about Canada. All files
-# go to a temporary folder.
+# `example-case/README.md`, shipped with the package: `securitization.datasets.example_case_dir()`).
+# It is a worked example, not a finding about Canada. All files go to a temporary folder,
+# and the notebook runs from any folder.
 
 # %%
 import tempfile
@@ -32,6 +33,7 @@ import pandas as pd
 import securitization as sec
 from securitization import plot
 from securitization import new_case
+from securitization.datasets import example_case_dir
 
 folder = Path(tempfile.mkdtemp(prefix="securitization-new-case-")) / "can-harper-2006"
 made = new_case(country="CAN", label="Canada Harper 2006-2015", leader="Stephen Harper",
@@ -45,7 +47,7 @@ print((folder / "CODING-GUIDE.md").read_text()[:900])
 # one, and the level chosen with the indicator's anchors. Here we take the example's rows.
 
 # %%
-example = pd.read_csv("example-case/evidence.csv", dtype=str, keep_default_na=False)
+example = pd.read_csv(example_case_dir() / "evidence.csv", dtype=str, keep_default_na=False)
 example[["evidence_id", "indicator", "date", "kind", "title", "code", "weight"]]
 
 # %%
@@ -70,7 +72,7 @@ except sec.ValidationError as err:
 # %%
 data = sec.load([folder], include_bundled=True)
 scores = sec.score(data)
-print(scores)
+scores
 
 # %% [markdown]
 # I-2 was not coded: it is missing (not zero), and the institutional dimension rests on
@@ -82,9 +84,35 @@ scores.to_frame("dimension").query("case == 'can-harper-2006'")
 
 # %%
 fig, ax = plt.subplots(figsize=(10, 6))
-plot.plot_heatmap(scores, ax=ax)
+plot.plot_heatmap(scores, ax=ax);
 
 # %%
 fig = plt.figure(figsize=(8, 8))
 ax = fig.add_subplot(projection="polar")
-plot.plot_profile(scores, cases=["can-harper-2006", "us-obama-2009", "mex-pena-nieto-2012"], ax=ax)
+plot.plot_profile(scores, cases=["can-harper-2006", "us-obama-2009", "mex-pena-nieto-2012"], ax=ax);
+
+# %% [markdown]
+# ## What the example shows
+
+# %%
+ov = scores.overall.set_index("case")
+can = ov.loc["can-harper-2006"]
+cells = scores.indicators.loc[scores.indicators["case"] == "can-harper-2006"].set_index("indicator")
+missing = [code for code, v in cells["score"].items() if pd.isna(v)]
+dims = scores.dimensions.loc[scores.dimensions["case"] == "can-harper-2006"].set_index("dimension")
+closest = (ov["score"] - can["score"]).abs().drop("can-harper-2006").idxmin()
+print(
+    f"From {int(cells['n_items'].sum())} coded items, the example case scores {can['score']:.2f} overall "
+    f"({can['band']}), rank {int(can['rank'])} of {len(ov)}, closest to {ov.loc[closest, 'label']} "
+    f"({ov.loc[closest, 'score']:.2f}). "
+    + (
+        f"{', '.join(missing)} {'is' if len(missing) == 1 else 'are'} missing, not zero: the institutional "
+        f"dimension ({dims.loc['institutional', 'score']:.2f}) rests on {dims.loc['institutional', 'coverage']:.0%} "
+        f"of its weight, above the codebook's minimum of {scores.codebook.aggregation.min_coverage:.0%}, and the "
+        f"overall coverage is {can['coverage']:.0%}. "
+        if missing
+        else "Every indicator has evidence. "
+    )
+    + f"{int(cells['n_items'].sum())} items make a worked example, not a finding: a real case needs several "
+    "items per indicator, coded twice, before its score is compared with the bundled ones."
+)

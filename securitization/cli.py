@@ -3,6 +3,9 @@
 Run ``securitization --help`` (or ``python -m securitization --help``). Every command that
 reads tables takes files and folders (default: the bundled cases), validates them, and
 exits with status 1 on invalid input, printing every problem with file, row and column.
+Long commands draw progress bars on standard error when it is a terminal (see
+:mod:`securitization.progress`); ``--quiet``, before or after the command's name, silences
+them.
 """
 
 from __future__ import annotations
@@ -211,6 +214,7 @@ def cmd_charts(args: argparse.Namespace) -> int:
         for p in c.files:
             _err(f"wrote {p}")
     _out(Path(args.out) / "index.md")
+    _out(Path(args.out) / "index.html")
     return 0
 
 
@@ -274,7 +278,11 @@ def _parser() -> argparse.ArgumentParser:
         description="Score how intensely governments securitize migration (Bourbeau 2011) from coded evidence.",
     )
     p.add_argument("--version", action="version", version=f"securitization {__version__}")
-    p.add_argument("--quiet", action="store_true", help="show no progress bars (they appear only on a terminal)")
+    p.add_argument(
+        "--quiet",
+        action="store_true",
+        help="show no progress bars (they appear only when standard error is a terminal)",
+    )
     sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     def interval_options(sp: argparse.ArgumentParser, draws: int, joint_flag: bool = False) -> None:
@@ -314,9 +322,10 @@ def _parser() -> argparse.ArgumentParser:
     sp.add_argument("--format", choices=["table", "csv", "md", "latex", "json"], default="table")
     sp.add_argument(
         "--level",
-        choices=["indicator", "dimension", "overall", "wide"],
+        choices=["indicator", "dimension", "overall", "wide", "compact"],
         default=None,
-        help="which table to export (csv/md/latex; default wide)",
+        help="which table to export (csv/md/latex; default wide; compact: dimensions and overall with intervals, "
+        "fits a page)",
     )
     sp.add_argument("--out", default=None, help="write to this file (atomically) instead of standard output")
     sp.add_argument("--compare-bundled", action="store_true", help="score the given tables next to the bundled cases")
@@ -411,7 +420,13 @@ def _parser() -> argparse.ArgumentParser:
     sp.add_argument("case")
     common(sp)
     sp.add_argument("--out", required=True, help="the folder to write")
-    sp.add_argument("--compare-bundled", action="store_true", help="read the bundled cases too")
+    sp.add_argument(
+        "--compare-bundled",
+        action=argparse.BooleanOptionalAction,
+        default=True,
+        help="rank the case among the bundled cases (the default; --no-compare-bundled reports it alone, "
+        "e.g. when the folder repeats a bundled country's measures)",
+    )
     interval_options(sp, 1000)
 
     sp = sub.add_parser("new-case", help="write a ready-to-fill case folder (tables, spreadsheet, coding guide)")
@@ -438,6 +453,13 @@ def _parser() -> argparse.ArgumentParser:
     common(sp, paths=False)
     sp.add_argument("--out", default=None)
     register_records(sub, COMMANDS)
+    for command in sub.choices.values():  # --quiet before or after the command's name
+        command.add_argument(
+            "--quiet",
+            action="store_true",
+            default=argparse.SUPPRESS,
+            help="show no progress bars (they appear only when standard error is a terminal)",
+        )
     return p
 
 

@@ -24,11 +24,13 @@ from functools import partial
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
+import pandas as pd
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
 from pydantic import ValidationError as PydanticValidationError
 
 from .datasets import codebook_path
 from .errors import CodebookError, ParameterError, Problem
+from .export import html_view
 from .rules import check_rule, get_rule
 from .text import CONTROL
 
@@ -450,6 +452,34 @@ class Codebook(_Model):
             ) from None
 
     # --- output ----------------------------------------------------------------------
+
+    def _facts(self) -> list[str]:
+        dims = ", ".join(
+            f"{d.code} ({', '.join(i.code for i in self.indicators if i.dimension == d.code)})" for d in self.dimensions
+        )
+        return [
+            f"{self.label}: {self.title}" if self.title else self.label,
+            f"{len(self.indicators)} indicators in {len(self.dimensions)} dimensions: {dims}",
+            f"scale {self.scale.min}-{self.scale.max} ({', '.join(self.scale.labels)}); "
+            f"aggregation: {self.aggregation.dimension} within dimensions, {self.aggregation.overall} overall "
+            f"(from {self.aggregation.overall_from})",
+        ]
+
+    def __repr__(self) -> str:
+        return "\n".join(["Codebook " + self._facts()[0], *self._facts()[1:]])
+
+    def _repr_html_(self) -> str:
+        rows = pd.DataFrame(
+            {
+                "code": [i.code for i in self.indicators],
+                "dimension": [i.dimension for i in self.indicators],
+                "name": [i.name for i in self.indicators],
+                "weight": [i.weight for i in self.indicators],
+                "item rule": [i.items.rule for i in self.indicators],
+                "measure rules": [len(i.measures) for i in self.indicators],
+            }
+        )
+        return html_view("Codebook", self._facts(), rows)
 
     def to_markdown(self) -> str:
         """The codebook as a Markdown document for coders."""

@@ -12,14 +12,14 @@ from pathlib import Path
 
 from .errors import ParameterError
 
-__all__ = ["bundled_codebooks", "codebook_path", "data_dir", "indicators_dir"]
+__all__ = ["bundled_codebooks", "codebook_path", "data_dir", "example_case_dir", "indicators_dir"]
 
 
-def _bundled(name: str) -> Path:
+def _bundled(name: str, checkout_path: str | None = None) -> Path:
     packaged = Path(str(resources.files("securitization"))) / "_bundled" / name
     if packaged.is_dir():
         return packaged
-    checkout = Path(__file__).resolve().parent.parent / name
+    checkout = Path(__file__).resolve().parent.parent / (checkout_path or name)
     if checkout.is_dir():
         return checkout
     raise FileNotFoundError(f"The bundled {name!r} folder is missing from this installation of securitization.")
@@ -33,6 +33,21 @@ def data_dir() -> Path:
 def indicators_dir() -> Path:
     """The folder of the bundled codebooks (``*.toml``)."""
     return _bundled("indicators")
+
+
+def example_case_dir() -> Path:
+    """The folder of the worked example of a new case (Canada under Harper: six sourced items).
+
+    Notebook 03 codes a new case from it; it is a worked example, not a coded case. In a
+    wheel it ships as ``securitization/_bundled/example-case``; in a checkout it is
+    ``notebooks/example-case``.
+
+    Examples
+    --------
+    >>> sorted(p.name for p in example_case_dir().iterdir())
+    ['README.md', 'evidence.csv']
+    """
+    return _bundled("example-case", "notebooks/example-case")
 
 
 def bundled_codebooks() -> tuple[str, ...]:

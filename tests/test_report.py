@@ -81,3 +81,19 @@ def test_report_command_with_intervals(tmp_path: Path, case_dir: Path) -> None:
     md = (out / "aa-two-2005.md").read_text()
     assert "intervals over the evidence" in md and "seed 3" in md
     assert " – " in md  # an interval is printed
+
+
+def test_report_command_ranks_among_the_bundled_cases_by_default(tmp_path: Path, case_dir: Path) -> None:
+    bundled = len(load().cases)
+    out = tmp_path / "rep"
+    assert main(["report", "aa-two-2005", str(case_dir), "--out", str(out), "--draws", "0"]) == 0
+    md = (out / "aa-two-2005.md").read_text()
+    n = bundled + len(load([case_dir]).cases)
+    assert f"of the {n} cases scored together ({bundled} of them bundled)" in md
+    alone = tmp_path / "alone"
+    assert (
+        main(["report", "aa-two-2005", str(case_dir), "--out", str(alone), "--draws", "0", "--no-compare-bundled"]) == 0
+    )
+    text = (alone / "aa-two-2005.md").read_text()
+    k = len(load([case_dir]).cases)
+    assert f"of the {k} cases scored together" in text and "bundled)" not in text and "rank 1 of 1" not in text

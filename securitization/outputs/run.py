@@ -3,8 +3,9 @@
 :func:`analyse` computes what the outputs show (the scores with their posterior intervals
 over the evidence and the joint intervals over the evidence and the method, the coders'
 reliability and the sensitivity to the method, all with one seed);
-:func:`write_outputs` writes them: the tables (CSV, Markdown, LaTeX, JSON with the
-manifest), the reliability and sensitivity tables, every chart with its index page and a
+:func:`write_outputs` writes them: the tables (CSV, Markdown, JSON with the manifest,
+and LaTeX for a paper: ``scores-compact.tex`` fits a page, ``scores.tex`` is every column
+on a page turned sideways), the reliability and sensitivity tables, every chart with its index page and a
 report per case. ``securitization run`` is this function on the command line; a notebook
 calls it the same way.
 """
@@ -17,7 +18,7 @@ from pathlib import Path
 from ..errors import ParameterError
 from ..export import frame_to_csv
 from ..files import OutputFolder, atomic_write_text
-from ..progress import progress
+from ..progress import Stages, progress, stages
 from ..scoring import Scores, score
 from ..tables import Dataset
 from ..uncertainty import DEFAULT_SEED, Reliability, Sensitivity, intervals, joint, reliability, sensitivity
@@ -38,6 +39,17 @@ class Analysis:
     sensitivity: Sensitivity | None
     seed: int
 
+    def __repr__(self) -> str:
+        parts = [f"Analysis (seed {self.seed}): {self.scores._unit_words()}", self.scores.interval_note()]
+        parts.append(
+            f"reliability: {'yes' if self.reliability is not None else 'not computed'}; "
+            f"sensitivity: {str(self.sensitivity.parameters['n_runs']) + ' runs' if self.sensitivity is not None else 'not computed'}"
+        )
+        return "\n".join(parts)
+
+    def _repr_html_(self) -> str:
+        return self.scores._repr_html_()
+
 
 def analyse(
     data: Dataset,
@@ -56,12 +68,28 @@ def analyse(
     """
     if not isinstance(data, Dataset):
         raise ParameterError.invalid("data", "analyse", "a Dataset (from securitization.load)", type(data).__name__)
+    with stages("analysis", _ANALYSIS_STAGES) as st:
+        return _analyse(data, n_draws=n_draws, sensitivity_n=sensitivity_n, ci_prob=ci_prob, seed=seed, st=st)
+
+
+#: The stages of :func:`analyse`, and those :func:`write_outputs` adds, as the progress bar names them.
+_ANALYSIS_STAGES = ("score", "posterior draws", "joint draws", "reliability", "sensitivity")
+_OUTPUT_STAGES = ("tables", "charts", "reports")
+
+
+def _analyse(data: Dataset, *, n_draws: int, sensitivity_n: int, ci_prob: float, seed: int, st: Stages) -> Analysis:
+    st.next("score")
     plain = score(data)
     scores, rel, sens = plain, None, None
     if n_draws:
-        scores = joint(intervals(plain, n=n_draws, ci_prob=ci_prob, rng=seed), n=n_draws, ci_prob=ci_prob, rng=seed)
+        st.next("posterior draws")
+        scores = intervals(plain, n=n_draws, ci_prob=ci_prob, rng=seed)
+        st.next("joint draws")
+        scores = joint(scores, n=n_draws, ci_prob=ci_prob, rng=seed)
+        st.next("reliability")
         rel = reliability(data, n_boot=n_draws, ci_prob=ci_prob, rng=seed)
     if sensitivity_n:
+        st.next("sensitivity")
         sens = sensitivity(plain, n=sensitivity_n, rng=seed, ci_prob=ci_prob)
     return Analysis(plain=plain, scores=scores, reliability=rel, sensitivity=sens, seed=seed)
 
@@ -76,7 +104,10 @@ class Outputs:
     analysis: Analysis = field(repr=False)
 
     def __str__(self) -> str:
-        return f"{len(self.files)} files written to {self.folder} (charts listed in {self.folder / 'index.md'})"
+        return f"{len(self.files)} files written to {self.folder} (charts listed in {self.folder / 'index.md'} and shown in {self.folder / 'index.html'})"
+
+    def __repr__(self) -> str:
+        return f"Outputs: {self}"
 
 
 def write_outputs(
@@ -122,29 +153,35 @@ def write_outputs(
     """
     inputs = [f.path for f in data.files] + ([data.codebook.source] if data.codebook.source else [])
     folder = OutputFolder(out, protect=inputs)
-    an = analysis or analyse(data, n_draws=n_draws, sensitivity_n=sensitivity_n, ci_prob=ci_prob, seed=seed)
-    scores, rel, sens = an.scores, an.reliability, an.sensitivity
-    tables = [
-        ("scores.csv", scores.to_csv(level="wide")),
-        ("scores-indicators.csv", scores.to_csv(level="indicator")),
-        ("scores-dimensions.csv", scores.to_csv(level="dimension")),
-        ("scores-overall.csv", scores.to_csv(level="overall")),
-        ("scores.md", scores.to_markdown(level="wide")),
-        ("scores.tex", scores.to_latex(level="wide")),
-        ("scores.json", scores.to_json()),
-    ]
-    if rel is not None:
-        tables.append(("reliability.csv", frame_to_csv(rel.table, "%.6g")))
-    if sens is not None:
-        tables.append(("sensitivity.csv", frame_to_csv(sens.cases, "%.6g")))
-        tables.append(("sensitivity-runs.csv", frame_to_csv(sens.runs, "%.10g")))
-    targets = [(folder.path(name), text) for name, text in tables]  # every name checked before any write
-    written = [atomic_write_text(path, text) for path, text in targets]
-    charts = write_charts(
-        scores, folder.root, formats=formats, reliability=rel, sensitivity=sens, dpi=dpi, inputs=inputs
-    )
-    written += [p for c in charts for p in c.files] + [folder.root / "index.md"]
-    if reports:
-        for case in progress(scores.overall["case"].tolist(), desc="reports", unit="report"):
-            written += list(write_report(scores, str(case), folder.path("reports"), protect=inputs).files)
+    names = [*(_ANALYSIS_STAGES if analysis is None else ()), *_OUTPUT_STAGES[: 3 if reports else 2]]
+    with stages("run", names) as st:
+        an = analysis or _analyse(data, n_draws=n_draws, sensitivity_n=sensitivity_n, ci_prob=ci_prob, seed=seed, st=st)
+        st.next("tables")
+        scores, rel, sens = an.scores, an.reliability, an.sensitivity
+        tables = [
+            ("scores.csv", scores.to_csv(level="wide")),
+            ("scores-indicators.csv", scores.to_csv(level="indicator")),
+            ("scores-dimensions.csv", scores.to_csv(level="dimension")),
+            ("scores-overall.csv", scores.to_csv(level="overall")),
+            ("scores.md", scores.to_markdown(level="wide")),
+            ("scores.tex", scores.to_latex(level="wide")),
+            ("scores-compact.tex", scores.to_latex(level="compact")),
+            ("scores.json", scores.to_json()),
+        ]
+        if rel is not None:
+            tables.append(("reliability.csv", frame_to_csv(rel.table, "%.6g")))
+        if sens is not None:
+            tables.append(("sensitivity.csv", frame_to_csv(sens.cases, "%.6g")))
+            tables.append(("sensitivity-runs.csv", frame_to_csv(sens.runs, "%.10g")))
+        targets = [(folder.path(name), text) for name, text in tables]  # every name checked before any write
+        written = [atomic_write_text(path, text) for path, text in targets]
+        st.next("charts")
+        charts = write_charts(
+            scores, folder.root, formats=formats, reliability=rel, sensitivity=sens, dpi=dpi, inputs=inputs
+        )
+        written += [p for c in charts for p in c.files] + [folder.root / "index.md", folder.root / "index.html"]
+        if reports:
+            st.next("reports")
+            for case in progress(scores.overall["case"].tolist(), desc="reports", unit="report"):
+                written += list(write_report(scores, str(case), folder.path("reports"), protect=inputs).files)
     return Outputs(folder=folder.root, files=tuple(written), charts=tuple(charts), analysis=an)

@@ -1,4 +1,4 @@
-"""``Scores``: the result of :func:`~securitization.scoring.score`, with its evidence trail.
+r"""``Scores``: the result of :func:`~securitization.scoring.score`, with its evidence trail.
 
 Tables (tidy, one row per estimate):
 
@@ -10,8 +10,13 @@ Tables (tidy, one row per estimate):
 
 ``coverage`` is the share of the weight whose inputs have a score. ``year`` is present only
 for ``by="year"``. Scores are on the codebook's scale (default 0-4); missing is ``NaN``.
-Interval columns ``lo, hi`` (and ``rank_lo, rank_hi``) are added by
-:func:`~securitization.uncertainty.bootstrap`.
+Interval columns ``median, lo, hi`` (and ``rank_lo, rank_hi``) are added by
+:func:`~securitization.uncertainty.intervals` (or ``bootstrap``), the ``joint_`` ones by
+:func:`~securitization.uncertainty.joint`; :meth:`Scores.interval_note` says what they vary.
+
+For a paper, :meth:`Scores.to_latex` writes booktabs tables with a ``\label`` and a
+caption (``level="compact"`` fits a page). In Jupyter, ``Scores`` and ``Explanation`` show
+a short summary and a small HTML table; ``print()`` gives the whole text.
 """
 
 from __future__ import annotations
@@ -28,7 +33,7 @@ import pandas as pd
 from ..codebook import Codebook
 from ..corpus.trail import is_corpus_measure, sentences_for
 from ..errors import ParameterError, ValidationError
-from ..export import frame_to_csv, frame_to_latex, frame_to_markdown
+from ..export import frame_to_csv, frame_to_latex, frame_to_markdown, html_view
 from ..files import atomic_write_text, guard_inputs
 from ..records.provenance import describe_provenance
 from ..rules import get_rule
@@ -85,6 +90,32 @@ class Explanation:
     def to_frame(self) -> pd.DataFrame:
         """The items table (one row per item)."""
         return self.items.copy()
+
+    def _facts(self) -> list[str]:
+        def f(x: float | None) -> str:
+            return "missing" if x is None or not np.isfinite(x) else f"{x:.2f}"
+
+        year = f" {self.year}" if self.year is not None else ""
+        lines = [f"{self.label}{year}, {self.indicator} {self.name}: score {f(self.score)} ({self.band or 'missing'})"]
+        if self.interval:
+            lines.append(f"interval [{f(self.interval[0])}, {f(self.interval[1])}] ({self.interval_note})")
+        lines.append(
+            f"{self.n_items} items, {self.n_coders} coders, {self.n_measures} measure observations; "
+            f"items score {f(self.items_score)} by {self.rule}; codebook {self.codebook}"
+        )
+        return lines
+
+    def __repr__(self) -> str:
+        return "\n".join(
+            ["Explanation: " + self._facts()[0], *self._facts()[1:], "print() it for every item and source"]
+        )
+
+    def _repr_html_(self) -> str:
+        cols = [
+            c for c in ("date", "evidence_id", "kind", "title", "code", "weight", "share") if c in self.items.columns
+        ]
+        items = self.items[cols].assign(date=self.items["date"].astype(str).str[:10]) if len(self.items) else None
+        return html_view("Explanation", self._facts(), items)
 
     def __str__(self) -> str:
         def f(x: float) -> str:
@@ -528,34 +559,280 @@ class Scores:
             )
         return "; ".join(parts)
 
+    def _facts(self) -> list[str]:
+        cb = self.codebook
+        n_ind, n_dim = len(cb.indicators), len(cb.dimensions)
+        top = self.overall.dropna(subset=["score"]).sort_values("score", ascending=False).head(3)
+        best = ", ".join(f"{r.label} {r.score:.2f}" for r in top.itertuples(index=False))
+        return [
+            f"{self._unit_words()} by {self.by}, {n_ind} indicators in {n_dim} dimensions, codebook {cb.label}",
+            self.interval_note(),
+            f"highest overall: {best}" if best else "no unit has an overall score",
+        ]
+
+    def __repr__(self) -> str:
+        return "\n".join(
+            [
+                "Scores: " + self._facts()[0],
+                *self._facts()[1:],
+                "print() it for the whole table; .summary() as a DataFrame",
+            ]
+        )
+
+    def _repr_html_(self) -> str:
+        return html_view("Scores", self._facts()[:2], self.compact_table())
+
     def __str__(self) -> str:
         text = self.display_table().to_string(index=False)
         return f"Scores by {self.by}, codebook {self.codebook.label}\n{text}\n({self._legend()})"
 
-    def _export_frame(self, level: Level | Literal["wide"]) -> pd.DataFrame:
+    def _export_frame(self, level: Level | Literal["wide", "compact"]) -> pd.DataFrame:
+        if level == "compact":
+            return self.compact_table()
         return self.summary() if level == "wide" else self.to_frame(level)
 
-    def to_csv(self, path: str | Path | None = None, level: Level | Literal["wide"] = "indicator") -> str:
-        """CSV of a table (``indicator``, ``dimension``, ``overall`` or ``wide``); written atomically when ``path`` is given."""
+    def to_csv(self, path: str | Path | None = None, level: Level | Literal["wide", "compact"] = "indicator") -> str:
+        """CSV of a table (``indicator``, ``dimension``, ``overall``, ``wide`` or ``compact``); written atomically when ``path`` is given."""
         text = frame_to_csv(self._export_frame(level))
         if path is not None:
             self._write(path, text)
         return text
 
     def to_markdown(
-        self, path: str | Path | None = None, level: Level | Literal["wide"] = "wide", digits: int = 2
+        self, path: str | Path | None = None, level: Level | Literal["wide", "compact"] = "wide", digits: int = 2
     ) -> str:
-        """A Markdown table, with the codebook version under it."""
+        """A Markdown table, with the codebook version under it (``wide``: :meth:`display_table`)."""
         frame = self.display_table() if level == "wide" else self._export_frame(level)
         text = frame_to_markdown(frame, digits) + f"\nCodebook {self.codebook.label}. {self._legend()}.\n"
         if path is not None:
             self._write(path, text)
         return text
 
-    def to_latex(self, path: str | Path | None = None, level: Level | Literal["wide"] = "wide", digits: int = 2) -> str:
-        """A booktabs LaTeX table with a caption naming the codebook version."""
-        cap = f"Securitization scores ({level}), codebook {self.codebook.label}."
-        text = frame_to_latex(self._export_frame(level), digits, caption=cap)
+    def interval_note(self, joint: bool = True) -> str:
+        """One sentence saying what the intervals are: their level, what they vary, the draws and the seed.
+
+        Read from ``manifest["uncertainty"]`` (and, with ``joint``, ``manifest["joint_uncertainty"]``);
+        says that no interval was drawn when there is none. Tables, captions and reprs use it.
+
+        Examples
+        --------
+        >>> from securitization import intervals, load, score
+        >>> intervals(score(load()), n=50, rng=1).interval_note()
+        'Intervals are 90% equal-tailed intervals over the evidence: items, coders and measures (posterior), 50 draws, seed 1.'
+        """
+        unc = self.manifest.get("uncertainty")
+        if not unc:
+            return "No intervals were drawn (securitization.intervals adds them)."
+        pct = round(float(unc.get("ci_prob", 0.9)) * 100)
+        n = unc.get("n_draws", unc.get("n_boot", ""))
+        text = (
+            f"Intervals are {pct}% {unc.get('interval', 'equal-tailed')} intervals over "
+            f"{unc.get('varies', unc.get('method', 'the evidence'))}, {n} draws, seed {unc.get('seed')}."
+        )
+        jt = self.manifest.get("joint_uncertainty")
+        if jt and joint:
+            text += f" Joint intervals of the overall score vary {jt.get('varies', '')}."
+        return text
+
+    def _unit_words(self) -> str:
+        n = len(self.overall)
+        if self.by == "year":
+            return f"{n} case-year{'s' if n != 1 else ''}"
+        return f"{n} case{'s' if n != 1 else ''}"
+
+    def _codebook_words(self) -> str:
+        cb = self.codebook
+        return f"Codebook {cb.label}, {cb.title}." if cb.title else f"Codebook {cb.label}."
+
+    def _paper_rows(self, level: Literal["wide", "compact"], digits: int) -> tuple[pd.DataFrame, pd.DataFrame]:
+        """The tables for a paper: one line of scores per unit and one line under it (intervals, counts).
+
+        Sorted by rank (within year); cells are text, missing ``—``, empty where nothing goes.
+        """
+        cb = self.codebook
+        ov = self.overall.sort_values(
+            [*(["year"] if self.by == "year" else []), "score"], ascending=False, na_position="last"
+        )
+        uids = ov["uid"].to_numpy()
+        has_ci = "lo" in self.overall.columns
+
+        def num(v: object) -> str:
+            return "—" if v is None or pd.isna(v) else f"{float(v):.{digits}f}"  # type: ignore[arg-type]
+
+        def ci(lo: object, hi: object, v: object) -> str:
+            if not has_ci or pd.isna(v) or pd.isna(lo) or pd.isna(hi):
+                return ""
+            return f"[{num(lo)}, {num(hi)}]"
+
+        def col(frame: pd.DataFrame, name: str) -> pd.Series:
+            return frame[name] if name in frame.columns else pd.Series([np.nan] * len(frame), index=frame.index)
+
+        top = pd.DataFrame({"Case": ov["label"].astype(str).to_numpy()})
+        under = pd.DataFrame({"Case": ["" if st == "complete" else str(st) for st in ov["status"]]})
+        if self.by == "year":
+            top["Year"] = ov["year"].astype(int).astype(str).to_numpy()
+            under["Year"] = ""
+        if level == "wide":
+            for ind in cb.indicator_codes:
+                c = self.indicators.loc[self.indicators["indicator"] == ind].set_index("uid").reindex(uids)
+                top[ind] = [num(v) for v in c["score"]]
+                under[ind] = [f"({int(n)}){'!' if t else ''}" for n, t in zip(c["n_items"], c["thin"], strict=True)]
+        for dim in cb.dimensions:
+            d = self.dimensions.loc[self.dimensions["dimension"] == dim.code].set_index("uid").reindex(uids)
+            top[dim.code.capitalize()] = [num(v) for v in d["score"]]
+            under[dim.code.capitalize()] = [
+                "" if level == "wide" else ci(lo, hi, v)
+                for v, lo, hi in zip(d["score"], col(d, "lo"), col(d, "hi"), strict=True)
+            ]
+        top["Overall"] = [num(v) for v in ov["score"]]
+        under["Overall"] = [ci(lo, hi, v) for v, lo, hi in zip(ov["score"], col(ov, "lo"), col(ov, "hi"), strict=True)]
+        if level == "wide" and "median" in ov.columns:
+            top["Median"] = [num(v) for v in ov["median"]]
+            under["Median"] = ""
+        if level == "wide" and "joint_lo" in ov.columns:
+            top["Joint interval"] = [
+                ci(lo, hi, v) for v, lo, hi in zip(ov["score"], ov["joint_lo"], ov["joint_hi"], strict=True)
+            ]
+            under["Joint interval"] = ""
+        top["Band"] = ov["band"].fillna("—").astype(str).to_numpy()
+        under["Band"] = ""
+        top["Rank"] = ["—" if pd.isna(r) else str(int(r)) for r in ov["rank"]]
+        under["Rank"] = [
+            f"[{int(lo)}–{int(hi)}]" if pd.notna(r) and pd.notna(lo) and pd.notna(hi) else ""
+            for r, lo, hi in zip(ov["rank"], col(ov, "rank_lo"), col(ov, "rank_hi"), strict=True)
+        ]
+        if level == "wide":
+            top["Coverage"] = [num(v) for v in ov["coverage"]]
+            under["Coverage"] = ""
+        return top.reset_index(drop=True), under.reset_index(drop=True)
+
+    def compact_table(self, digits: int = 2) -> pd.DataFrame:
+        """The table for a paper's page: each unit's dimension scores and overall score with their intervals.
+
+        Columns: ``Case`` (and ``Year``), one per dimension (its code, capitalised),
+        ``Overall``, ``Band``, ``Rank`` and ``Status``; cells are text, ``score [lo, hi]``
+        when intervals were drawn (see :meth:`interval_note`), the rank with its interval.
+        Sorted by rank; missing shown as ``—``. :meth:`to_latex` (``level="compact"``)
+        prints the intervals on a line under the scores.
+
+        Examples
+        --------
+        >>> from securitization import load, score
+        >>> list(score(load()).compact_table().columns)
+        ['Case', 'Institutional', 'Practice', 'Overall', 'Band', 'Rank', 'Status']
+        """
+        top, under = self._paper_rows("compact", digits)
+        out = top.copy()
+        for c in out.columns:
+            if c not in ("Case", "Year", "Band"):
+                out[c] = [f"{a} {b}" if b else a for a, b in zip(top[c], under[c], strict=True)]
+        out["Status"] = [u or "complete" for u in under["Case"]]
+        return out
+
+    def _paper_notes(self, level: Literal["wide", "compact"]) -> str:
+        cb = self.codebook
+        unc = self.manifest.get("uncertainty", {})
+        parts = []
+        if level == "wide":
+            parts.append(
+                f"Under each indicator score: its items in parentheses, ! when fewer than {cb.uncertainty.min_items} "
+                "(thin)"
+            )
+        if unc:
+            parts.append("under the overall score (and each dimension's) its interval; under the rank its interval")
+            if unc.get("method") == "posterior":
+                parts.append(
+                    "scores are as coded; the posterior pulls thin evidence towards the middle of the scale, so a "
+                    "score can lie outside its interval"
+                )
+        parts.append(f"— missing (no evidence, or coverage below {cb.aggregation.min_coverage:g})")
+        parts.append("under the case: ongoing (the term has not ended) or partial (its dated evidence stops early)")
+        dims = ", ".join(f"{d.code.capitalize()}: {d.name}" for d in cb.dimensions)
+        parts.append(dims)
+        text = "; ".join(parts)
+        return text[0].upper() + text[1:] + "."
+
+    def latex_caption(self, level: Level | Literal["wide", "compact"] = "wide") -> str:
+        """The caption of :meth:`to_latex`: what the table holds, the intervals and the codebook."""
+        scale = self.codebook.scale
+        what = {
+            "compact": "Dimension and overall scores",
+            "wide": "Indicator, dimension and overall scores",
+            "indicator": "Indicator scores",
+            "dimension": "Dimension scores",
+            "overall": "Overall scores",
+        }[level]
+        head = (
+            f"Securitization of migration: {what[0].lower() + what[1:]} of {self._unit_words()} "
+            f"on the {scale.min}-{scale.max} {scale.name} scale (higher is more securitized; rank 1 is the highest)."
+        )
+        return f"{head} {self.interval_note(joint=level != 'compact')} {self._codebook_words()}"
+
+    def to_latex(
+        self,
+        path: str | Path | None = None,
+        level: Level | Literal["wide", "compact"] = "wide",
+        digits: int = 2,
+        *,
+        label: str | None = None,
+        caption: str | None = None,
+    ) -> str:
+        r"""A booktabs LaTeX table with a ``\label`` and a caption that says what it holds.
+
+        Parameters
+        ----------
+        path
+            Write the table there (atomically) too.
+        level
+            ``"compact"``: the dimension and overall scores, the band and the rank, each
+            interval on a line under its score (6 columns: fits a page in a ``table``);
+            ``"wide"``: every indicator (its item count under it), dimension and the overall
+            score with its interval, median and joint interval, band, rank and coverage, in
+            a ``sidewaystable`` (package ``rotating``) for a page turned sideways;
+            ``"indicator"``, ``"dimension"``, ``"overall"``: the tidy table of that level,
+            every column.
+        digits
+            Decimals of the numbers.
+        label
+            The ``\label`` (default ``tab:securitization-<level>``).
+        caption
+            The caption (default :meth:`latex_caption`: the scores, the scale, the
+            interval's level and what it varies, the codebook's name and version).
+
+        Returns
+        -------
+        str
+            The LaTeX source; it needs ``\usepackage{booktabs}`` (and ``rotating`` for ``wide``).
+
+        Examples
+        --------
+        >>> from securitization import load, score
+        >>> tex = score(load()).to_latex(level="compact", label="tab:scores")
+        >>> r"\label{tab:scores}" in tex, r"\begin{tabular}{lrrrlr}" in tex
+        (True, True)
+        """
+        levels = ("compact", "wide", "indicator", "dimension", "overall")
+        if level not in levels:
+            raise ParameterError.invalid("level", "Scores.to_latex", f"one of {list(levels)}", level)
+        label = f"tab:securitization-{level}" if label is None else label
+        cap = self.latex_caption(level) if caption is None else caption
+        if level in ("compact", "wide"):
+            top, under = self._paper_rows(level, digits)
+            align = "".join("l" if c in ("Case", "Band") else "r" for c in top.columns)
+            wide = level == "wide"
+            text = frame_to_latex(
+                top,
+                digits,
+                caption=cap,
+                label=label,
+                align=align,
+                environment="sidewaystable" if wide else "table",
+                size="footnotesize" if wide else "small",
+                notes=self._paper_notes(level),
+                below=under,
+            )
+        else:
+            text = frame_to_latex(self._export_frame(level), digits, caption=cap, label=label)
         if path is not None:
             self._write(path, text)
         return text
@@ -578,7 +855,7 @@ class Scores:
             self._write(path, text)
         return text
 
-    def render(self, fmt: Format = "table", level: Level | Literal["wide"] | None = None) -> str:
+    def render(self, fmt: Format = "table", level: Level | Literal["wide", "compact"] | None = None) -> str:
         """Render as ``table`` (plain text), ``csv``, ``md``, ``latex`` or ``json``."""
         if fmt == "table":
             return str(self) + "\n"

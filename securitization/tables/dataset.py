@@ -21,6 +21,8 @@ from ..codebook import Codebook, load_codebook
 from ..countries import FiscalYear
 from ..datasets import data_dir, indicators_dir
 from ..errors import Note, ParameterError, Problem, ValidationError
+from ..export import html_view
+from ..progress import progress
 from ..reading import TABLE_KINDS, TableKind, discover, find_codebooks, read_table
 from ..reading.formats import control_problems
 from .checks import (
@@ -112,6 +114,37 @@ class Dataset:
             f"({self.evidence['evidence_id'].nunique()} items), {len(self.measures)} measures; "
             f"codebook {self.codebook.label}" + (f"; {len(self.notes)} notes" if self.notes else "")
         )
+
+    def _facts(self) -> list[str]:
+        ev = self.evidence
+        n_items = ev["evidence_id"].nunique()
+        n_coders = ev["coder"].nunique() if "coder" in ev.columns else 0
+        countries = self.cases["country"].nunique() if "country" in self.cases.columns else 0
+        cb = self.codebook
+        return [
+            f"{len(self.cases)} cases in {countries} countries; {n_items} evidence items ({len(ev)} rows by "
+            f"{n_coders} coders), {len(self.adjudications)} adjudicated; {len(self.measures)} measure observations",
+            f"codebook {cb.label}: {len(cb.indicators)} indicators in {len(cb.dimensions)} dimensions, "
+            f"scale {cb.scale.min}-{cb.scale.max}",
+            f"{len(self.files)} files read; {len(self.notes)} notes on how they were read (.notes)",
+        ]
+
+    def __repr__(self) -> str:
+        return "\n".join(["Dataset: " + self._facts()[0], *self._facts()[1:]])
+
+    def _repr_html_(self) -> str:
+        per = self.evidence.groupby("case", sort=False).agg(
+            items=("evidence_id", "nunique"), rows=("evidence_id", "size")
+        )
+        m = self.measures.groupby("case", sort=False).size() if len(self.measures) else pd.Series(dtype=int)
+        cols = [c for c in ("case", "country", "label", "start", "end") if c in self.cases.columns]
+        table = self.cases[cols].copy()
+        for c in ("start", "end"):
+            if c in table.columns:
+                table[c] = table[c].dt.strftime("%Y-%m-%d").fillna("")
+        table["items"] = table["case"].map(per["items"]).fillna(0).astype(int)
+        table["measures"] = table["case"].map(m).fillna(0).astype(int)
+        return html_view("Dataset", self._facts(), table)
 
     def with_codebook(self, codebook: Codebook) -> Dataset:
         """The same tables validated and indexed under another codebook (``self`` if it is the same).
@@ -320,7 +353,7 @@ def load(
     files = []
     problems: list[Problem] = []
     read: dict[Path, pd.DataFrame] = {}
-    for path, _ in found:
+    for path, _ in progress(found, desc="reading", unit="file"):
         try:
             read[path] = read_table(path)
         except ValidationError as exc:

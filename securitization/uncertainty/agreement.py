@@ -38,6 +38,8 @@ import numpy as np
 import pandas as pd
 
 from ..errors import ParameterError
+from ..export import html_view
+from ..progress import progress
 from ..scoring import Prepared, Scores, prepare
 from ..tables import Dataset
 from .draws import DEFAULT_SEED, RngLike, check_ci_prob, check_n, resolve_rng
@@ -250,6 +252,34 @@ class Reliability:
         manifest["reliability"] = self.parameters
         return replace(scores, indicators=ind, manifest=manifest)
 
+    def _facts(self) -> list[str]:
+        def f(x: float) -> str:
+            return "—" if x is None or not np.isfinite(x) else f"{x:.3f}"
+
+        t = self.table
+        allrow = t.loc[t["scope"] != "indicator"]
+        pct = round(self.ci_prob * 100)
+        lines = [
+            f"Krippendorff's alpha ({self.level}) of {int((t['scope'] == 'indicator').sum())} indicators, gate {self.min_alpha:g}"
+        ]
+        if len(allrow):
+            r = allrow.iloc[0]
+            lines.append(
+                f"overall alpha {f(r['alpha'])} [{f(r['lo'])}, {f(r['hi'])}] ({pct}% bootstrap interval, "
+                f"{self.parameters.get('n_boot', '')} replicates, seed {self.parameters.get('seed')}) on "
+                f"{int(r['n_items'])} doubly coded items"
+            )
+        flagged = self.flagged
+        lines.append(f"under the gate: {', '.join(flagged)}" if flagged else "no indicator under the gate")
+        return lines
+
+    def __repr__(self) -> str:
+        return "\n".join(["Reliability: " + self._facts()[0], *self._facts()[1:]])
+
+    def _repr_html_(self) -> str:
+        cols = ["indicator", "alpha", "lo", "hi", "agreement", "n_items", "flagged", "note"]
+        return html_view("Reliability", self._facts(), self.table[[c for c in cols if c in self.table.columns]], 3)
+
     def __str__(self) -> str:
         def f(x: float) -> str:
             return "—" if x is None or not np.isfinite(x) else f"{x:.3f}"
@@ -289,7 +319,7 @@ def _bootstrap_alpha(
     flat = per_unit.reshape(u, -1)
     out = np.empty(n_boot)
     chunk = max(1, (1 << 22) // max(u, 1))
-    for a in range(0, n_boot, chunk):
+    for a in progress(range(0, n_boot, chunk), desc="reliability", total=-(-n_boot // chunk), unit="chunk"):
         reps = min(chunk, n_boot - a)
         idx = rng.integers(0, u, size=(reps, u))
         k = np.bincount((np.arange(reps)[:, None] * u + idx).ravel(), minlength=reps * u).reshape(reps, u)

@@ -38,6 +38,7 @@ import pandas as pd
 
 from ..codebook import Codebook, load_codebook
 from ..errors import ParameterError
+from ..progress import progress
 from ..scoring import score
 from ..scoring.engine import aggregate
 from ..tables import load
@@ -177,18 +178,17 @@ def coverage_table(
 ) -> pd.DataFrame:
     """The calibration study: one row per generative model, method and number of items (see the module docstring)."""
     rows = []
-    for g in generative:
-        for m in methods:
-            for n in n_items:
-                r = simulate_coverage(
-                    n,
-                    generative=g,
-                    n_cases=n_cases,
-                    method=m,
-                    n_draws=n_draws,
-                    ci_prob=ci_prob,
-                    codebook=codebook,
-                    seed=seed,
-                )
-                rows.append({"generative": g, "method": m, "n_items": n, **r})
+    settings = [(g, m, n) for g in generative for m in methods for n in n_items]
+    for g, m, n in progress(settings, desc="calibration", unit="setting"):
+        r = simulate_coverage(
+            n,
+            generative=g,
+            n_cases=n_cases,
+            method=m,
+            n_draws=n_draws,
+            ci_prob=ci_prob,
+            codebook=codebook,
+            seed=seed,
+        )
+        rows.append({"generative": g, "method": m, "n_items": n, **r})
     return pd.DataFrame(rows)

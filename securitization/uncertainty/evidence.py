@@ -367,6 +367,11 @@ class Replicates:
         n, u, k = self.indicators.shape
         return f"Bootstrap replicates: {n} replicates of {u} units x {k} indicators ({self.parameters.get('design')})"
 
+    def __repr__(self) -> str:
+        n, u, k = self.indicators.shape
+        p = self.parameters
+        return f"Replicates: {n} draws ({p.get('method', 'bootstrap')}) of {u} units x {k} indicators, seed {p.get('seed')}"
+
 
 def bootstrap_replicates(
     scores: Scores,

@@ -52,6 +52,7 @@ import pandas as pd
 
 from ..codebook import Codebook
 from ..errors import ParameterError
+from ..export import html_view
 from ..progress import progress
 from ..rules import RuleKind, get_rule, rule_names
 from ..scoring import Scores, score
@@ -178,6 +179,29 @@ class Sensitivity:
                 raw["adjudications"] = settled.loc[settled["evidence_id"].astype(str).str.strip().isin(kept)]
         ds = validate_tables(**{k: [v] for k, v in raw.items()}, codebook=cb, files=self.data.files)
         return score(ds, by=self.by)
+
+    def _facts(self) -> list[str]:
+        p = self.parameters
+        pct = round(p["ci_prob"] * 100)
+        c = self.cases.dropna(subset=["rank"])
+        widest = c.assign(width=c["rank_hi"] - c["rank_lo"]).sort_values("width", ascending=False).head(1)
+        lines = [
+            f"{p['n_runs']} runs over {', '.join(p['factors']) or 'no factor'} (weight noise ±{p['weight_noise']:g}), "
+            f"seed {p.get('seed')}, {len(self.cases)} units",
+            f"{pct}% rank intervals vary the method only (the evidence as coded)",
+        ]
+        if len(widest):
+            w = widest.iloc[0]
+            lines.append(f"widest rank interval: {w['label']} [{w['rank_lo']:g}, {w['rank_hi']:g}]")
+        return lines
+
+    def __repr__(self) -> str:
+        return "\n".join(["Sensitivity: " + self._facts()[0], *self._facts()[1:]])
+
+    def _repr_html_(self) -> str:
+        cols = [c for c in ("label", "year", "score", "rank", "rank_median", "rank_lo", "rank_hi", "mean_abs_shift")]
+        c = self.cases.sort_values([k for k in ("year", "rank") if k in self.cases.columns], na_position="last")
+        return html_view("Sensitivity", self._facts(), c[[k for k in cols if k in c.columns]])
 
     def __str__(self) -> str:
         p = self.parameters
