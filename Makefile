@@ -23,7 +23,7 @@ test: $(BIN)/python
 	$(BIN)/mypy
 	$(BIN)/python -m pytest
 
-# the same checks without the tests marked slow (the notebooks, the wheel install, the calibration study)
+# the same checks without the tests marked slow (the notebooks, Spark, the wheel install, the calibration study)
 quick: $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e ".[dev]"
 	$(BIN)/ruff check .
