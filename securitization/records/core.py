@@ -363,35 +363,27 @@ def measures_from_records(
         digests = {f.path: h.result() for f, h in zip(record_files, hashing, strict=True)}
         return [replace(sf, file=replace(sf.file, sha256=digests[sf.file.path])) for sf in sources]
 
+    fy_tables = lay.kind == "fy-tables"
+    # fiscal-year tables carry their breakdowns as measures of their own; records are
+    # computed once, then once per breakdown (the quality counts are the first pass's)
+    specs = [m for m in lay.measures if m.breakdown is None or m.breakdown in by] if fy_tables else list(lay.measures)
+    passes: list[str | None] = [None] if fy_tables else [None, *by]
     try:
-        if lay.kind == "fy-tables":
-            specs = [m for m in lay.measures if m.breakdown is None or m.breakdown in by]
-            computed = eng.compute(lay, sources, start_month=start_month, by=None, as_of=as_of_d, measures=specs)
-            quality = computed.quality
-            rows += _rows(
-                computed,
-                layout=lay,
-                sources=hashed(),
-                specs=specs,
-                engine=eng,
-                country=country,
-                fiscal=fiscal,
-                breakdown=None,
-            )
-            queries += computed.queries
-        else:
-            specs = list(lay.measures)
+        for b in passes:
             computed = eng.compute(
                 lay,
                 sources,
                 start_month=start_month,
-                by=None,
+                by=None if b is None else lay.breakdowns[b],
                 as_of=as_of_d,
                 measures=specs,
-                check_duplicates=check_duplicates,
+                check_duplicates=check_duplicates and b is None,
             )
-            quality = computed.quality
-            as_of_d = computed.as_of
+            if b is None:
+                quality = computed.quality
+                as_of_d = as_of_d if fy_tables else computed.as_of
+            else:
+                computed.quality = quality  # the records are those of the first pass
             rows += _rows(
                 computed,
                 layout=lay,
@@ -400,32 +392,9 @@ def measures_from_records(
                 engine=eng,
                 country=country,
                 fiscal=fiscal,
-                breakdown=None,
+                breakdown=b,
             )
             queries += computed.queries
-            for b in by:
-                role = lay.breakdowns[b]
-                more = eng.compute(
-                    lay,
-                    sources,
-                    start_month=start_month,
-                    by=role,
-                    as_of=as_of_d,
-                    measures=specs,
-                    check_duplicates=False,
-                )
-                more.quality = quality  # the records are those of the first pass
-                rows += _rows(
-                    more,
-                    layout=lay,
-                    sources=hashed(),
-                    specs=specs,
-                    engine=eng,
-                    country=country,
-                    fiscal=fiscal,
-                    breakdown=b,
-                )
-                queries += more.queries
     finally:
         eng.close()
         pool.shutdown(wait=True)
