@@ -21,25 +21,11 @@ import sys
 from pathlib import Path
 
 from securitization.corpus import compile_matcher, load_lexicon, score_text
-from securitization.corpus.readers import DocRef, extract
+from securitization.corpus.readers import MONTHS_EN, DocRef, extract
 
 COMMIT = "a4c8b38eeba49703f515a701db03e60417e042e6"
 OUT = Path(__file__).resolve().parents[1] / "corpus" / "us-presidential-speeches"
 EXCLUDE = ("debate", "press-conference", "news-conference", "press-briefing", "briefing", "interview")
-MONTHS = [
-    "january",
-    "february",
-    "march",
-    "april",
-    "may",
-    "june",
-    "july",
-    "august",
-    "september",
-    "october",
-    "november",
-    "december",
-]
 
 
 def git(gitdir: str, *args: str) -> bytes:
@@ -74,7 +60,7 @@ def main(gitdir: str, commit: str = COMMIT) -> int:
                 "speaker": ref.speaker,
                 "title": title[:1].upper() + title[1:],
                 "source": "Miller Center, University of Virginia, presidential speeches (via kfogel/presidential-speeches)",
-                "url": f"https://millercenter.org/the-presidency/presidential-speeches/{MONTHS[int(mo) - 1]}-{int(d)}-{y}-{slug}",
+                "url": f"https://millercenter.org/the-presidency/presidential-speeches/{MONTHS_EN[int(mo) - 1]}-{int(d)}-{y}-{slug}",
                 "language": "en",
                 "country": "USA",
             }

@@ -47,6 +47,8 @@ from ..errors import ParameterError, Problem, ValidationError
 __all__ = [
     "LAYOUTS",
     "METADATA_COLUMNS",
+    "MONTHS_EN",
+    "MONTHS_ES",
     "DocProblem",
     "DocRef",
     "Layout",
@@ -73,7 +75,8 @@ METADATA_COLUMNS: dict[str, bool] = {  # name -> required
 _FIELDS = ("id", "date", "speaker", "title", "source", "url", "language", "case", "country")
 PRESIDENT_SPEAKERS = r"^PRESIDENT[AE]\b"
 _SPEECH_NAME = re.compile(r"^(\d{4})-(\d{2})-(\d{2})-(.+?)(?:\.txt)?$")
-_MONTHS_EN = [
+#: Month names, January first (the layouts write them in addresses, folders and dates).
+MONTHS_EN = (
     "january",
     "february",
     "march",
@@ -86,27 +89,22 @@ _MONTHS_EN = [
     "october",
     "november",
     "december",
-]
-_MONTHS_ES = {
-    m: i + 1
-    for i, m in enumerate(
-        [
-            "enero",
-            "febrero",
-            "marzo",
-            "abril",
-            "mayo",
-            "junio",
-            "julio",
-            "agosto",
-            "septiembre",
-            "octubre",
-            "noviembre",
-            "diciembre",
-        ]
-    )
-}
-_MONTHS_ES["setiembre"] = 9
+)
+MONTHS_ES = (
+    "enero",
+    "febrero",
+    "marzo",
+    "abril",
+    "mayo",
+    "junio",
+    "julio",
+    "agosto",
+    "septiembre",
+    "octubre",
+    "noviembre",
+    "diciembre",
+)
+_MONTHS_ES = {m: i + 1 for i, m in enumerate(MONTHS_ES)} | {"setiembre": 9}
 _ES_DATE = re.compile(r"(\d{1,2})\s+de\s+([a-záéíóú]+)\s+(?:de\s+|del\s+)?(\d{4})", re.IGNORECASE)
 
 
@@ -409,7 +407,7 @@ def _speeches(root: Path) -> Iterator[DocRef | DocProblem]:
             continue
         year, month, day, slug = m.groups()
         try:
-            month_name = _MONTHS_EN[int(month) - 1]
+            month_name = MONTHS_EN[int(month) - 1]
         except IndexError:
             yield DocProblem(file=_rel(f, root), document=f.stem, reason=f"month {month} in the file name")
             continue

@@ -17,6 +17,8 @@ from typing import Literal
 import numpy as np
 import pandas as pd
 
+from .readers import MONTHS_ES
+
 __all__ = ["sentence_pools", "synthetic_document", "write_folder", "write_mananeras", "write_presidential_speeches"]
 
 _POOLS: dict[str, dict[str, tuple[str, ...]]] = {
@@ -94,20 +96,6 @@ _POOLS: dict[str, dict[str, tuple[str, ...]]] = {
 }
 
 _SPEAKERS_US = ("Bill Clinton", "George W. Bush", "Barack Obama", "Donald Trump")
-_MESES = [
-    "enero",
-    "febrero",
-    "marzo",
-    "abril",
-    "mayo",
-    "junio",
-    "julio",
-    "agosto",
-    "septiembre",
-    "octubre",
-    "noviembre",
-    "diciembre",
-]
 
 
 def sentence_pools(language: Literal["en", "es"]) -> dict[str, tuple[str, ...]]:
@@ -207,9 +195,9 @@ def write_mananeras(
     base = Path(folder) / "articulos"
     rows = []
     for i, date in enumerate(_dates(g, n_documents, start, end)):
-        d = base / str(date.year) / _MESES[date.month - 1]
+        d = base / str(date.year) / MONTHS_ES[date.month - 1]
         d.mkdir(parents=True, exist_ok=True)
-        fecha = f"{date.day:02d} de {_MESES[date.month - 1]} de {date.year}"
+        fecha = f"{date.day:02d} de {MONTHS_ES[date.month - 1]} de {date.year}"
         slug = f"version-estenografica-de-la-conferencia-de-prensa-matutina-{i}"
         lines = [
             f"Versión estenográfica de la conferencia de prensa matutina del {fecha}",
@@ -232,7 +220,7 @@ def write_mananeras(
         (d / f"{date.day:02d}--{slug}.txt").write_text("\n".join(lines) + "\n", encoding="utf-8")
         rows.append(
             {
-                "id": f"{date.year}/{_MESES[date.month - 1]}/{date.day:02d}--{slug}",
+                "id": f"{date.year}/{MONTHS_ES[date.month - 1]}/{date.day:02d}--{slug}",
                 "date": str(date.date()),
                 "n_sentences": n_total,
                 "n_migration": m_total,
