@@ -153,11 +153,10 @@ def coinr_data() -> tuple[pd.DataFrame, dict[str, str]]:
 
 # Index values of the nominal run (min-max onto [1, 100], arithmetic means within the pillars
 # P1 = ind1-ind3 and P2 = ind4-ind5, arithmetic mean of the pillars) on coinr_data.csv.
-# HONEST NOTE: these were NOT produced by R (R and CRAN were unreachable when this test was
-# written); they were computed by hand with exact rational arithmetic (Python fractions)
-# following COINr's documented formulas for n_minmax and a_amean, independently of this
-# library's code. coinr_nominal.R computes the same run with COINr; once it has been run,
-# test_nominal_run_matches_coinr_output checks against its output too.
+# These were computed by hand with exact rational arithmetic (Python fractions) following
+# COINr's documented formulas for n_minmax and a_amean, independently of this library's
+# code. COINr's own output of the same run (coinr_nominal.R, run with COINr 1.1.14 on R
+# 4.2.2: coinr_nominal_from_R.csv) is checked by test_nominal_run_matches_coinr_output.
 NOMINAL_BY_HAND = {
     "U01": 58.6584731455,
     "U02": 55.0707482674,
