@@ -17,7 +17,23 @@ from typing import Literal
 
 from .errors import ParameterError
 
-__all__ = ["FiscalYear", "bundled_fiscal_years", "fiscal_year"]
+__all__ = ["MONTHS", "FiscalYear", "bundled_fiscal_years", "fiscal_year"]
+
+#: Month names in English, January first (for messages and descriptions).
+MONTHS = (
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+)
 
 Single = Literal["end", "start"]
 
@@ -44,22 +60,8 @@ class FiscalYear:
 
     def describe(self) -> str:
         """E.g. ``GBR: 1 April - 31 March``."""
-        months = [
-            "January",
-            "February",
-            "March",
-            "April",
-            "May",
-            "June",
-            "July",
-            "August",
-            "September",
-            "October",
-            "November",
-            "December",
-        ]
-        end = months[(self.start_month - 2) % 12]
-        return f"{self.country}: 1 {months[self.start_month - 1]} - end of {end}"
+        end = MONTHS[(self.start_month - 2) % 12]
+        return f"{self.country}: 1 {MONTHS[self.start_month - 1]} - end of {end}"
 
 
 @cache

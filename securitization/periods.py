@@ -33,7 +33,7 @@ from typing import Literal
 import numpy as np
 import pandas as pd
 
-from .countries import FiscalYear
+from .countries import MONTHS, FiscalYear
 
 __all__ = [
     "DATE_FORMS",
@@ -201,7 +201,7 @@ def read_date(text: str, order: SlashOrder | None = None, *, serials: bool = Fal
         if b > 12 or order == "mdy":
             return _day(y, a, b)
         raise PeriodError(
-            f"a date whose day and month can be told apart ({t} could be {a} {_name(b)} or {b} {_name(a)}): "
+            f"a date whose day and month can be told apart ({t} could be {a} {MONTHS[b - 1]} or {b} {MONTHS[a - 1]}): "
             "write it as YYYY-MM-DD"
         )
     for pattern, kind in ((_TEXT_DMY, "dmy"), (_TEXT_MDY, "mdy"), (_TEXT_MY, "my")):
@@ -218,23 +218,6 @@ def read_date(text: str, order: SlashOrder | None = None, *, serials: bool = Fal
             "as dates, YYYY-MM-DD, before saving)"
         )
     raise PeriodError(DATE_FORMS)
-
-
-def _name(month: int) -> str:
-    return [
-        "January",
-        "February",
-        "March",
-        "April",
-        "May",
-        "June",
-        "July",
-        "August",
-        "September",
-        "October",
-        "November",
-        "December",
-    ][month - 1]
 
 
 def _fiscal(y_start: int, fy: FiscalYear) -> Span:
@@ -332,7 +315,7 @@ def parse_period(
             if s is not None and non_calendar:
                 if month <= 12:
                     raise PeriodError(
-                        f"an unambiguous period: {t} could be {_name(month)} {first} or the fiscal year "
+                        f"an unambiguous period: {t} could be {MONTHS[month - 1]} {first} or the fiscal year "
                         f"{first}-{second}; write {first}-{month:02d}-01/{first}-{month:02d}-"
                         f"{_month(first, month)[1].day} for the month or FY{first}-{second} for the fiscal year"
                     )

@@ -42,6 +42,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Literal
 
+from ..countries import MONTHS
 from ..errors import ParameterError, Problem, ValidationError
 
 __all__ = [
@@ -76,20 +77,7 @@ _FIELDS = ("id", "date", "speaker", "title", "source", "url", "language", "case"
 PRESIDENT_SPEAKERS = r"^PRESIDENT[AE]\b"
 _SPEECH_NAME = re.compile(r"^(\d{4})-(\d{2})-(\d{2})-(.+?)(?:\.txt)?$")
 #: Month names, January first (the layouts write them in addresses, folders and dates).
-MONTHS_EN = (
-    "january",
-    "february",
-    "march",
-    "april",
-    "may",
-    "june",
-    "july",
-    "august",
-    "september",
-    "october",
-    "november",
-    "december",
-)
+MONTHS_EN = tuple(m.lower() for m in MONTHS)
 MONTHS_ES = (
     "enero",
     "febrero",
