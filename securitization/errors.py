@@ -48,6 +48,12 @@ class MissingDependencyError(SecuritizationError, ImportError):
         self.extra = extra
 
 
+def _where(file: str, row: int | None, column: str | None) -> str:
+    """``file, row N, column 'c'``, leaving out what is not known."""
+    row_part = "" if row is None else f", row {row}"
+    return f"{file}{row_part}" + ("" if column is None else f", column {column!r}")
+
+
 @dataclass(frozen=True, kw_only=True)
 class Problem:
     """One problem found in an input table or codebook.
@@ -63,11 +69,7 @@ class Problem:
     expected: str
 
     def __str__(self) -> str:
-        where = self.file
-        if self.row is not None:
-            where += f", row {self.row}"
-        if self.column is not None:
-            where += f", column {self.column!r}"
+        where = _where(self.file, self.row, self.column)
         found = "" if self.value is None else f": found {self.value!r}"
         return f"{where}{found}; expected {self.expected}"
 
@@ -88,11 +90,7 @@ class Note:
     note: str
 
     def __str__(self) -> str:
-        where = self.file
-        if self.row is not None:
-            where += f", row {self.row}"
-        if self.column is not None:
-            where += f", column {self.column!r}"
+        where = _where(self.file, self.row, self.column)
         found = "" if self.value is None else f" ({self.value!r})"
         return f"{where}{found}: {self.note}"
 
